@@ -1,0 +1,10 @@
+import type { Config } from 'jest';
+
+// One jest process runs every package's tests (each package has its own jest.config.js),
+// so the 2-core CI machine is shared by one worker pool instead of one pool per package.
+const config: Config = {
+  projects: ['<rootDir>/packages/*/jest.config.js'],
+  testTimeout: 120_000,
+};
+
+export default config;

@@ -1,0 +1,2 @@
+export * from './init';
+export { registerWasmGradientKernels } from './wasm-kernels';

@@ -1,0 +1,6 @@
+import type { CommandModule } from 'yargs';
+import { listCommand } from './list';
+
+/** Every command of the CLI; each package's issue adds its own file and one line here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [listCommand];

@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/core';
+
+/**
+ * `cosearch list <kind>`: what is registered under each plug-in kind. Later packages add their
+ * registries to `LISTABLE` (policies, devices, dataflows, presets, ...).
+ */
+export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
+  rewards: () => rewardRegistry.list() as RegistryEntry<unknown, never>[],
+};
+
+export function formatEntries(entries: RegistryEntry<unknown, never>[]): string {
+  return entries
+    .map((e) => {
+      const params = e.defaults ? `\n    defaults: ${JSON.stringify(e.defaults)}` : '';
+      return `  ${e.name}\n    ${e.description}${params}`;
+    })
+    .join('\n');
+}
+
+export const listCommand: CommandModule<object, { kind: string }> = {
+  command: 'list <kind>',
+  describe: 'list registered plug-ins',
+  builder: (y) => y.positional('kind', { type: 'string', choices: Object.keys(LISTABLE), demandOption: true }) as never,
+  handler: (args) => {
+    if (!(args.kind in LISTABLE)) throw new NotFoundError('kind', args.kind, Object.keys(LISTABLE));
+    process.stdout.write(`${args.kind}:\n${formatEntries(LISTABLE[args.kind]())}\n`);
+  },
+};
