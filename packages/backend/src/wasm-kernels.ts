@@ -1,8 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
+import { depthwiseConv2dNativeBackpropFilter } from './kernels/depthwise-backprop-filter';
+import { depthwiseConv2dNativeBackpropInput } from './kernels/depthwise-backprop-input';
+import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
+
 /**
- * Gradient kernels the tfjs wasm backend lacks (Conv2DBackpropFilter,
- * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput), built from kernels
- * wasm has. TODO(issue 2 helper): implement and test against cpu.
+ * Kernels that tfjs-backend-wasm 4.22 lacks but training needs, each composed of kernels wasm
+ * does have (so they run in wasm, not in JS loops):
+ * - Conv2DBackpropFilter — filter gradient of conv2d (and of fused conv2d);
+ * - DepthwiseConv2dNativeBackpropFilter / …BackpropInput — both gradients of depthwise conv;
+ * - UnsortedSegmentSum — gradient of gather (embedding / token lookups).
+ * The functions call tfjs ops; the engine runs them on the active backend (wasm) and does not
+ * record them on the gradient tape (kernels run with kernelDepth > 0).
  */
-export function registerWasmGradientKernels(): void {
-  // filled in by the backend work of issue 2
+export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = [
+  {
+    kernelName: tf.Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) =>
+      conv2dBackpropFilter(inputs.x as tf.TensorInfo, inputs.dy as tf.TensorInfo, attrs as unknown as tf.Conv2DBackpropFilterAttrs),
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) =>
+      depthwiseConv2dNativeBackpropFilter(
+        inputs.x as tf.TensorInfo,
+        inputs.dy as tf.TensorInfo,
+        attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs,
+      ),
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) =>
+      depthwiseConv2dNativeBackpropInput(
+        inputs.dy as tf.TensorInfo,
+        inputs.filter as tf.TensorInfo,
+        attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs,
+      ),
+  },
+  {
+    kernelName: tf.UnsortedSegmentSum,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) =>
+      unsortedSegmentSum(inputs.x as tf.TensorInfo, inputs.segmentIds as tf.TensorInfo, attrs as unknown as tf.UnsortedSegmentSumAttrs),
+  },
+];
+
+/**
+ * Registers the kernels above for the 'wasm' backend. Idempotent, and a kernel that wasm
+ * already provides (a future tfjs release) is left alone. Returns the names it registered.
+ */
+export function registerWasmGradientKernels(): string[] {
+  const added: string[] = [];
+  for (const config of WASM_GRADIENT_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) continue;
+    tf.registerKernel(config);
+    added.push(config.kernelName);
+  }
+  return added;
 }
