@@ -1,0 +1,223 @@
+import { Rng, type Candidate, type EvalResult, type Policy, type PolicyContext, type PolicyState, type SearchSpace } from '@cosearch/core';
+import { Adam, type AdamState } from './adam';
+import { LstmController, type Trace } from './lstm';
+import { checkSeed, readParams, type ParamRule } from './params';
+import type { DecisionPrior, PriorAware } from './prior';
+import { checkState } from './state';
+
+/** Parameters shared by the LSTM policies (REFERENCES §1: Zoph & Le 2017, ENAS 2018). */
+export const LSTM_DEFAULTS = {
+  hidden: 32,
+  learningRate: 0.005,
+  batchSize: 10,
+  temperature: 5,
+  tanhConstant: 2.5,
+  entropyWeight: 1e-4,
+  baselineDecay: 0.9,
+  normaliseAdvantage: true,
+  initScale: 0.1,
+};
+
+export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
+  hidden: { integer: true, min: 1, max: 1024 },
+  learningRate: { above: 0 },
+  batchSize: { integer: true, min: 1 },
+  temperature: { above: 0 },
+  tanhConstant: { min: 0 },
+  entropyWeight: { min: 0 },
+  baselineDecay: { min: 0, max: 1 },
+  normaliseAdvantage: 'boolean',
+  initScale: { min: 0 },
+};
+
+/** One told evaluation waiting for the next update. */
+export interface Told {
+  actions: number[];
+  reward: number;
+  /** log π_old(actions) at ask time (PPO's importance ratio); null when it was not asked. */
+  oldLogp: number | null;
+}
+
+/**
+ * Shared machinery of the learned policies: the LSTM controller, Adam, masked autoregressive
+ * sampling, the EMA reward baseline, told-result buffering into batches of `batchSize`, and
+ * exact checkpointing (weights, Adam moments, baseline, RNG, pending asks, buffered tells).
+ * Subclasses implement `update(batch, advantages)`.
+ *
+ * Results are matched to asked samples by candidate key (any order, any batch size); a result
+ * for a candidate that was never asked is still learned from (its log-probability is computed
+ * under the current policy).
+ */
+export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Policy, PriorAware {
+  abstract readonly name: string;
+  readonly p: P;
+  readonly controller: LstmController;
+  protected adam: Adam;
+  protected rng: Rng;
+  protected baseline: number | null = null;
+  protected rewardVar: number | null = null;
+  protected buffer: Told[] = [];
+  protected pending = new Map<string, number[]>();
+  protected updates = 0;
+  protected readonly space: SearchSpace;
+
+  constructor(ctx: PolicyContext, kind: string, defaults: P, rules: { [K in keyof P]: ParamRule }) {
+    this.p = readParams(kind, ctx.params, defaults, rules);
+    this.space = ctx.space;
+    const root = new Rng(checkSeed(ctx.seed));
+    this.controller = new LstmController(
+      { sizes: ctx.space.decisions.map((d) => d.choices.length), hidden: this.p.hidden },
+      { temperature: this.p.temperature, tanhConstant: this.p.tanhConstant },
+    );
+    this.controller.init(root.fork('init'), this.p.initScale);
+    this.adam = new Adam(this.controller.params.length);
+    this.rng = root.fork('sample');
+  }
+
+  protected abstract update(batch: Told[], advantages: number[]): void;
+
+  /** Feasibility mask of step t given the actions so far (null when the decision is unconstrained). */
+  protected maskOf = (t: number, actions: readonly number[]): boolean[] | null => {
+    if (this.space.constraints.length === 0) return null;
+    const partial: Candidate = {};
+    for (let i = 0; i < actions.length; i++) {
+      const d = this.space.decisions[i];
+      partial[d.name] = d.choices[actions[i]];
+    }
+    return this.space.feasibleMask(partial, this.space.decisions[t].name);
+  };
+
+  /** Re-scores fixed actions under the current weights (for gradients). */
+  protected score(actions: readonly number[]): Trace {
+    return this.controller.forward((t) => actions[t], this.maskOf);
+  }
+
+  ask(n: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (let i = 0; i < n; i++) {
+      const trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
+      const cand = this.space.decode(trace.actions);
+      const key = trace.actions.join('.');
+      const q = this.pending.get(key);
+      if (q) q.push(trace.logp);
+      else this.pending.set(key, [trace.logp]);
+      out.push(cand);
+    }
+    return out;
+  }
+
+  tell(results: readonly EvalResult[]): void {
+    for (const r of results) {
+      const actions = this.space.encode(r.candidate);
+      const key = actions.join('.');
+      const q = this.pending.get(key);
+      let oldLogp: number | null = null;
+      if (q) {
+        oldLogp = q.shift()!;
+        if (q.length === 0) this.pending.delete(key);
+      }
+      if (!Number.isFinite(r.reward)) continue;
+      this.buffer.push({ actions, reward: r.reward, oldLogp });
+      if (this.buffer.length >= this.p.batchSize) this.learn(this.buffer.splice(0, this.p.batchSize));
+    }
+  }
+
+  /**
+   * Advantages A_k = (R_k − b) / s with the EMA baseline b ← d·b + (1−d)·R (REFERENCES §1;
+   * first batch: b = batch mean) and, when `normaliseAdvantage`, s = √(EMA of (R − b)²) so the
+   * step size does not depend on the reward's units. Then the subclass's update.
+   */
+  private learn(batch: Told[]): void {
+    const d = this.p.baselineDecay;
+    if (this.baseline === null) this.baseline = batch.reduce((s, x) => s + x.reward, 0) / batch.length;
+    if (this.rewardVar === null) this.rewardVar = batch.reduce((s, x) => s + (x.reward - this.baseline!) ** 2, 0) / batch.length;
+    const b = this.baseline;
+    const scale = this.p.normaliseAdvantage ? Math.sqrt(this.rewardVar) : 1;
+    const adv = batch.map((x) => (scale > 1e-12 ? (x.reward - b) / scale : this.p.normaliseAdvantage ? 0 : x.reward - b));
+    for (const x of batch) {
+      this.rewardVar = d * this.rewardVar + (1 - d) * (x.reward - this.baseline) ** 2;
+      this.baseline = d * this.baseline + (1 - d) * x.reward;
+    }
+    this.update(batch, adv);
+    this.updates++;
+  }
+
+  /** Number of gradient updates so far. */
+  updateCount(): number {
+    return this.updates;
+  }
+
+  /** Probability of proposing `candidate` under the current policy (masked). */
+  probability(candidate: Candidate): number {
+    return Math.exp(this.score(this.space.encode(candidate)).logp);
+  }
+
+  exportPrior(samples = 256): DecisionPrior {
+    const rng = new Rng(this.rng.state().seed).fork(`prior-${this.updates}`);
+    const counts = this.space.decisions.map((d) => new Array<number>(d.choices.length).fill(0));
+    for (let i = 0; i < samples; i++) {
+      const tr = this.controller.forward((_, probs) => rng.categorical(probs), this.maskOf);
+      tr.actions.forEach((a, t) => counts[t][a]++);
+    }
+    const prior: DecisionPrior = {};
+    this.space.decisions.forEach((d, t) => (prior[d.name] = counts[t].map((c) => (c + 0.5) / (samples + 0.5 * counts[t].length))));
+    return prior;
+  }
+
+  /**
+   * Warm start from another policy's per-decision choice distribution: each listed decision's
+   * head bias is set so that, with the head weights' small random contribution, its logits are
+   * log p (centred, kept inside the tanh clipping range), i.e. the new controller starts out
+   * proposing that decision's choices with the learned frequencies.
+   */
+  importPrior(prior: DecisionPrior): void {
+    const { temperature: T, tanhConstant: c } = this.controller.logits;
+    this.space.decisions.forEach((d, t) => {
+      const probs = prior[d.name];
+      if (!probs || probs.length !== d.choices.length) return;
+      const logs = probs.map((q) => Math.log(Math.max(q, 1e-6)));
+      const mean = logs.reduce((s, x) => s + x, 0) / logs.length;
+      const hb = this.controller.off.headBias[t];
+      logs.forEach((lg, k) => {
+        let l = lg - mean;
+        if (c > 0) {
+          l = Math.max(-0.95 * c, Math.min(0.95 * c, l));
+          this.controller.params[hb + k] = T * Math.atanh(l / c);
+        } else {
+          this.controller.params[hb + k] = T * l;
+        }
+      });
+    });
+  }
+
+  save(): PolicyState {
+    return {
+      kind: this.name,
+      version: 1,
+      params: Array.from(this.controller.params),
+      adam: this.adam.state(),
+      rng: this.rng.state(),
+      baseline: this.baseline,
+      rewardVar: this.rewardVar,
+      buffer: this.buffer.map((x) => ({ ...x, actions: [...x.actions] })),
+      pending: [...this.pending.entries()].map(([k, v]) => [k, [...v]]),
+      updates: this.updates,
+    };
+  }
+
+  load(state: PolicyState): void {
+    checkState(state, this.name, 1);
+    const params = state.params as number[];
+    if (params.length !== this.controller.params.length) {
+      checkState({ kind: `${this.name} with ${params.length} weights`, version: 1 }, this.name, 1);
+    }
+    this.controller.params.set(params);
+    this.adam.restore(state.adam as AdamState);
+    this.rng = Rng.fromState(state.rng as never);
+    this.baseline = state.baseline as number | null;
+    this.rewardVar = state.rewardVar as number | null;
+    this.buffer = (state.buffer as Told[]).map((x) => ({ ...x, actions: [...x.actions] }));
+    this.pending = new Map((state.pending as [string, number[]][]).map(([k, v]) => [k, [...v]]));
+    this.updates = state.updates as number;
+  }
+}
