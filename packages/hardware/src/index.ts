@@ -1,0 +1,14 @@
+export * from './config';
+export * from './result';
+export { validateHardwareConfig } from './validate';
+export { evaluate } from './evaluate';
+export { hardwarePresets, getHardwarePreset } from './presets';
+export { dataflowRegistry, getDataflow } from './dataflows/registry';
+export type { Dataflow, DataflowResult, ArrayParams } from './dataflows/types';
+export { canonicalShape, foldUtil, type Shape } from './shape';
+export { mapToCrossbars, losslessAdcBits, type XbarMapping, type XbarGeometry } from './crossbar';
+export { maxFrequencyHz, dynamicEnergyScale, leakagePowerScale } from './dvfs';
+export { averageHopsUniform, hopsBetween, nocTransfer, saturationInjection, creditEfficiency } from './noc';
+export { areaBreakdown, totalAreaMm2 } from './area';
+export { schemeEngine } from './mapping';
+export * as tech from './tech';
