@@ -1,0 +1,73 @@
+import { Registry, type Candidate, type Metrics, type RegistryEntry, type SearchSpace } from '@cosearch/core';
+import type { ExperimentConfig } from './config';
+
+/**
+ * A problem plug-in: the joint search space plus the evaluator that turns a candidate into
+ * metrics. The runner builds the problem once in the main thread (validation, space, supernet
+ * training) and once per worker thread (evaluation), always from the plain JSON config, so a
+ * problem must be constructible from config alone.
+ *
+ * Lifecycle: `create` (synchronous, validates its config sections, builds the space; cheap) →
+ * main thread: `prepare()` once per run (e.g. train the supernet if its checkpoint is missing) →
+ * each worker: `createEvaluator()` then `evaluate()` per candidate → `dispose()`.
+ * Evaluation must be deterministic for a given candidate (the runner caches by candidate key,
+ * and resumed or re-parallelised runs must give the same results).
+ */
+export interface ProblemContext {
+  /** Run folder (absolute). */
+  runDir: string;
+  /** Folder shared across runs for expensive artefacts (trained supernets). */
+  cacheDir: string;
+  /** Progress messages (stderr, silenced in quiet mode). */
+  log: (message: string) => void;
+}
+
+export interface EvalOutput {
+  metrics: Metrics;
+  /** Seconds spent per part (e.g. `supernetS`, `hardwareS`, `cimS`), for the benchmark. */
+  timing?: Record<string, number>;
+}
+
+export interface CandidateEvaluator {
+  evaluate(candidate: Candidate): Promise<EvalOutput>;
+  dispose?(): void;
+}
+
+/** One row of the per-layer breakdown of a design: a layer on a compute unit (e.g. NPU or CIM). */
+export interface LayerCost {
+  layer: string;
+  unit: string;
+  latencyS: number;
+  energyJ: number;
+}
+
+export interface Problem {
+  readonly space: SearchSpace;
+  prepare?(): Promise<void>;
+  createEvaluator(): Promise<CandidateEvaluator>;
+  /** Per-layer latency/energy of a design for the report (main thread, after the run). */
+  breakdown?(candidate: Candidate): LayerCost[];
+  /** A few lines describing the problem for the report. */
+  describe?(): Record<string, string | number>;
+}
+
+export interface ProblemInput {
+  config: ExperimentConfig;
+  ctx: ProblemContext;
+}
+
+export interface ProblemEntry extends RegistryEntry<Problem, ProblemInput> {
+  /** Top-level config sections this problem owns and validates (e.g. dataset, network). */
+  readonly keys: readonly string[];
+}
+
+/** Problems by versioned name (`cosearch-v1`, `synthetic-v1`). */
+export const problemRegistry = new Registry<Problem, ProblemInput>('problem');
+
+export function registerProblem(entry: ProblemEntry): void {
+  problemRegistry.register(entry);
+}
+
+export function problemKeys(name: string): readonly string[] {
+  return (problemRegistry.get(name) as ProblemEntry).keys;
+}

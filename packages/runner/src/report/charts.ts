@@ -1,0 +1,80 @@
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import type { EvalRecord } from '../journal';
+import type { LayerCost } from '../problem';
+import { paretoPoints, rewardCurve } from './data';
+
+/**
+ * The report's charts as Vega-Lite specs, rendered to SVG in Node (Vega's headless `none`
+ * renderer, no browser or canvas needed), so the HTML page is self-contained and needs no
+ * script to display.
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const COSTS = {
+  latencyS: { title: 'latency (s)' },
+  energyJ: { title: 'energy per inference (J)' },
+  areaMm2: { title: 'area (mm²)' },
+} as const;
+
+/** Accuracy vs one cost: every evaluated design (grey) and the 2-D Pareto front (line + points). */
+export function paretoSpec(records: readonly EvalRecord[], metric: keyof typeof COSTS): TopLevelSpec {
+  const values = paretoPoints(records, metric).map((p) => ({ ...p, set: p.front ? 'Pareto front' : 'evaluated' }));
+  const x = { field: 'cost', type: 'quantitative' as const, title: COSTS[metric].title, scale: { type: 'log' as const }, axis: { format: '~s' } };
+  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'accuracy', scale: { zero: false } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `Accuracy vs ${COSTS[metric].title}`,
+    width: 300,
+    height: 220,
+    data: { values },
+    layer: [
+      { mark: { type: 'point', filled: true, size: 18 }, encoding: { x, y, color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['evaluated', 'Pareto front'], range: ['#b8b8b8', '#d62728'] } } } },
+      { transform: [{ filter: 'datum.front' }], mark: { type: 'line', interpolate: 'step-after', color: '#d62728' }, encoding: { x, y } },
+    ],
+  };
+}
+
+/** Reward of each evaluation (coloured by the phase it was asked in) and the best so far. */
+export function rewardSpec(records: readonly EvalRecord[]): TopLevelSpec {
+  const values = rewardCurve(records.filter((r) => r.error === undefined));
+  const x = { field: 'index', type: 'quantitative' as const, title: 'evaluation' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Reward over evaluations (best so far as a line)',
+    width: 640,
+    height: 220,
+    data: { values },
+    layer: [
+      { mark: { type: 'point', filled: true, size: 14, opacity: 0.6 }, encoding: { x, y: { field: 'reward', type: 'quantitative', title: 'reward', scale: { zero: false } }, color: { field: 'phase', type: 'nominal', title: 'phase' } } },
+      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'best', type: 'quantitative' }, color: { field: 'phase', type: 'nominal' } } },
+    ],
+  };
+}
+
+/** Per-layer latency or energy of one design, stacked by compute unit (NPU vs CIM). */
+export function layerSpec(rows: readonly LayerCost[], metric: 'latencyS' | 'energyJ'): TopLevelSpec {
+  const order = [...new Set(rows.map((r) => r.layer))];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `Per-layer ${metric === 'latencyS' ? 'latency (s)' : 'energy (J)'} of the best design`,
+    width: Math.max(300, Math.min(900, order.length * 18)),
+    height: 200,
+    data: { values: rows.map((r) => ({ ...r })) },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'layer', type: 'nominal', sort: order, title: 'layer', axis: { labelAngle: -60 } },
+      y: { field: metric, type: 'quantitative', stack: 'zero', axis: { format: '~s' }, title: metric === 'latencyS' ? 'latency (s)' : 'energy (J)' },
+      color: { field: 'unit', type: 'nominal', title: 'unit' },
+    },
+  };
+}

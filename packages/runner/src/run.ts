@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CosearchError, DataError, createReward } from '@cosearch/core';
+import { createPolicy } from '@cosearch/controller';
+import { buildExperiment } from './build';
+import { readCheckpoint, writeJsonAtomic, type Checkpoint } from './checkpoint';
+import { configToJSON, readConfigFile, type ExperimentConfig } from './config';
+import { Journal, readJournal, sortedRecords, type EvalRecord } from './journal';
+import { createPool } from './pool';
+import type { Problem, ProblemContext } from './problem';
+import { Progress, type ProgressSink } from './progress';
+import { writeReport } from './report/write';
+import { searchLoop, type PolicyFactory } from './search';
+import { checkStages, pinnedSpace, stagePins } from './stages';
+
+export const CONFIG_FILE = 'config.json';
+export const JOURNAL_FILE = 'evaluations.jsonl';
+
+export interface RunOptions {
+  /** Run folder; default: the config's `output`. */
+  out?: string;
+  /** Overrides `search.workers`. */
+  workers?: number;
+  /** Progress and messages go here (default stderr); null = quiet. */
+  progress?: ProgressSink | null;
+  /** Where trained supernets are cached across runs (default `<cwd>/.cosearch-cache`). */
+  cacheDir?: string;
+  /** Policy factory (default: `createPolicy` of @cosearch/controller). */
+  createPolicy?: PolicyFactory;
+  /** Stop after the round in which this many evaluations are done (tests of interruption). */
+  stopAfter?: number;
+  /** Do not write the report at the end. */
+  noReport?: boolean;
+}
+
+export interface RunResult {
+  dir: string;
+  finished: boolean;
+  checkpoint: Checkpoint;
+  records: EvalRecord[];
+  reportFile: string | null;
+}
+
+/** Validates a raw config fully (runner fields, problem sections, reward, policy, stages) without running it. */
+export function prepareExperiment(raw: unknown, opts: RunOptions = {}, runDir = ''): { config: ExperimentConfig; problem: Problem; ctx: ProblemContext } {
+  const sink = opts.progress === undefined ? process.stderr : opts.progress;
+  const ctx: ProblemContext = {
+    runDir,
+    cacheDir: path.resolve(opts.cacheDir ?? '.cosearch-cache'),
+    log: (m) => sink?.write(`${m}\n`),
+  };
+  const { config, problem } = buildExperiment(raw, ctx);
+  if (opts.workers !== undefined) config.search.workers = opts.workers;
+  createReward(config.reward);
+  checkStages(problem.space, config);
+  // dry-run the first stage's policy: unknown names and bad params fail here, before any work
+  const factory = opts.createPolicy ?? createPolicy;
+  for (const s of config.search.stages) {
+    const pc = s.policy ?? config.policy;
+    const pins = stagePins(problem.space, config, s, null);
+    factory(pc.name, { space: pinnedSpace(problem.space, pins), seed: 1, params: pc.params }).dispose?.();
+  }
+  return { config, problem, ctx };
+}
+
+function hasRun(dir: string): boolean {
+  return fs.existsSync(path.join(dir, JOURNAL_FILE)) || fs.existsSync(path.join(dir, 'checkpoint.json'));
+}
+
+/** Starts a new run of a config (a file path or a parsed object) in a fresh run folder. */
+export async function startRun(configOrFile: unknown, opts: RunOptions = {}): Promise<RunResult> {
+  const raw = typeof configOrFile === 'string' ? readConfigFile(configOrFile) : configOrFile;
+  const { config } = prepareExperiment(raw, opts);
+  const dir = path.resolve(opts.out ?? config.output);
+  if (hasRun(dir)) throw new CosearchError(`${dir} already holds a run; continue it with \`cosearch resume ${dir}\` or pick another --out`);
+  fs.mkdirSync(dir, { recursive: true });
+  writeJsonAtomic(path.join(dir, CONFIG_FILE), configToJSON({ ...config, output: dir }));
+  return execute(dir, opts);
+}
+
+/** Continues an interrupted run from its checkpoint and journal (or rewrites the report of a finished one). */
+export async function resumeRun(dir: string, opts: RunOptions = {}): Promise<RunResult> {
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(path.join(abs, CONFIG_FILE))) throw new DataError(path.join(abs, CONFIG_FILE), 'not a run folder (no config.json)');
+  return execute(abs, opts);
+}
+
+async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
+  const raw = readConfigFile(path.join(dir, CONFIG_FILE));
+  const { config, problem, ctx } = prepareExperiment(raw, opts, dir);
+  const sink = opts.progress === undefined ? process.stderr : opts.progress;
+  const progress = new Progress(sink, 0);
+  const checkpoint = readCheckpoint(dir);
+  const journalFile = path.join(dir, JOURNAL_FILE);
+  const logged = readJournal(journalFile).records;
+  if (checkpoint?.finished) {
+    const records = sortedRecords(logged);
+    const reportFile = opts.noReport ? null : await writeReport(dir, { config, problem, records, checkpoint });
+    return { dir, finished: true, checkpoint, records, reportFile };
+  }
+  if (checkpoint || logged.length) progress.message(`resuming ${dir} from evaluation ${checkpoint?.evals ?? 0} (${logged.length} in the log)`);
+  await problem.prepare?.();
+  const pool = await createPool({ workers: config.search.workers, config: raw, problem, ctx: { ...ctx, runDir: dir } });
+  const journal = new Journal(journalFile);
+  let stop = false;
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    stop = true;
+    progress.message('interrupted: finishing the current round and checkpointing (Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let cp: Checkpoint;
+  try {
+    cp = await searchLoop({
+      dir, config, problem, pool, journal, logged, checkpoint,
+      createPolicy: opts.createPolicy ?? createPolicy,
+      progress,
+      shouldStop: (evals) => stop || (opts.stopAfter !== undefined && evals >= opts.stopAfter),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    journal.close();
+    await pool.close();
+  }
+  const records = sortedRecords(readJournal(journalFile).records);
+  const reportFile = cp.finished && !opts.noReport ? await writeReport(dir, { config, problem, records, checkpoint: cp }) : null;
+  return { dir, finished: cp.finished, checkpoint: cp, records, reportFile };
+}

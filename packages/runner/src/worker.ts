@@ -1,0 +1,46 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { CosearchError } from '@cosearch/core';
+import { buildExperiment } from './build';
+import type { CandidateEvaluator, ProblemContext } from './problem';
+
+/**
+ * Worker-thread entry: builds the problem's evaluator from the plain config it is given, then
+ * answers `{ id, candidate }` messages with `{ id, output }` or `{ id, error, user }` (user =
+ * a `CosearchError`, i.e. this candidate failed; otherwise a bug that stops the run).
+ */
+interface Init {
+  config: unknown;
+  ctx: Omit<ProblemContext, 'log'>;
+}
+
+function describe(err: unknown) {
+  return { error: err instanceof Error ? err.message : String(err), user: err instanceof CosearchError, stack: err instanceof Error ? err.stack : undefined };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as Init;
+  let evaluator: CandidateEvaluator;
+  try {
+    const ctx: ProblemContext = { ...init.ctx, log: (message) => port.postMessage({ log: message }) };
+    const { problem } = buildExperiment(init.config, ctx);
+    evaluator = await problem.createEvaluator();
+  } catch (err) {
+    port.postMessage({ ready: false, ...describe(err) });
+    return;
+  }
+  port.on('message', (msg: { id: number; candidate: Record<string, string | number | boolean> } | { close: true }) => {
+    if ('close' in msg) {
+      evaluator.dispose?.();
+      port.close();
+      return;
+    }
+    evaluator.evaluate(msg.candidate).then(
+      (output) => port.postMessage({ id: msg.id, output }),
+      (err) => port.postMessage({ id: msg.id, ...describe(err) }),
+    );
+  });
+  port.postMessage({ ready: true });
+}
+
+void main();
