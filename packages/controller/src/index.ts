@@ -9,5 +9,8 @@ export * from './random';
 export * from './evolution';
 export * from './reinforce';
 export * from './ppo';
+export * from './nsga2';
+export * from './multi-phase';
 export * from './registry';
 export * from './synthetic';
+export * from './conformance';

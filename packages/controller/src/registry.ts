@@ -3,6 +3,8 @@ import { evolutionEntry } from './evolution';
 import { randomEntry } from './random';
 import { reinforceEntry } from './reinforce';
 import { ppoEntry } from './ppo';
+import { nsga2Entry } from './nsga2';
+import { MULTI_PHASE_DEFAULTS, MultiPhasePolicy } from './multi-phase';
 
 /** Every search policy by versioned name; users add their own with `registerPolicy`. */
 export const policyRegistry = new Registry<Policy, PolicyContext>('policy');
@@ -35,4 +37,10 @@ export function createPolicy(name: string, ctx: PolicyContext): Policy {
   return policyRegistry.create(name, ctx);
 }
 
-for (const e of [randomEntry, evolutionEntry, reinforceEntry, ppoEntry]) policyRegistry.register(e);
+for (const e of [randomEntry, evolutionEntry, nsga2Entry, reinforceEntry, ppoEntry]) policyRegistry.register(e);
+policyRegistry.register({
+  name: 'multi-phase-v1',
+  description: 'SCORCH multi-phase controller: per-phase sub-policies with budgets, other decisions held at the best so far, then joint (warm-started)',
+  defaults: MULTI_PHASE_DEFAULTS,
+  create: (ctx) => new MultiPhasePolicy(ctx, policyRegistry),
+});

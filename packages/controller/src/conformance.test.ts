@@ -1,0 +1,37 @@
+import type { PolicyContext } from '@cosearch/core';
+import { checkSaveLoad, conformanceSpace, policyRegistry, RandomPolicy, registerPolicy, runPolicyConformance } from './index';
+
+// Small parameters keep the suite fast; every built-in policy must pass.
+const small: Record<string, Record<string, unknown>> = {
+  'reinforce-v1': { hidden: 8, batchSize: 4 },
+  'ppo-v1': { hidden: 8, batchSize: 4, epochs: 2 },
+  'evolution-v1': { population: 6, sampleSize: 3 },
+  'nsga2-v1': { population: 6 },
+  'multi-phase-v1': { phaseBudget: 6, policy: 'reinforce-v1', params: { hidden: 8, batchSize: 4 } },
+};
+
+for (const name of policyRegistry.names()) {
+  runPolicyConformance(name, (seed) => ({ space: conformanceSpace(), seed, params: small[name] }));
+}
+
+// A schedule mixing policies: evolution per phase, then PPO jointly.
+runPolicyConformance('multi-phase-v1', (seed) => ({
+  space: conformanceSpace(),
+  seed,
+  params: {
+    phases: [
+      { phases: ['network'], budget: 5, policy: 'evolution-v1', params: { population: 4 } },
+      { phases: ['hardware', 'system'], budget: 5, policy: 'reinforce-v1', params: { hidden: 6, batchSize: 3 } },
+      { phases: ['network', 'hardware', 'system'], budget: 1, policy: 'ppo-v1', params: { hidden: 6, batchSize: 3 } },
+    ],
+  },
+}));
+
+test('the conformance suite detects a policy that breaks save/load', () => {
+  // A policy that forgets its RNG position on load must fail checkSaveLoad.
+  class Forgetful extends RandomPolicy {
+    override load(): void {}
+  }
+  registerPolicy('forgetful-test-v1', (ctx: PolicyContext) => new Forgetful(ctx), { description: 'test only' });
+  expect(() => checkSaveLoad('forgetful-test-v1', (seed) => ({ space: conformanceSpace(), seed }))).toThrow(/differs/);
+});
