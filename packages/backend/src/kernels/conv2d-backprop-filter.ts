@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, convGeometry, filterTapPatches } from './util';
+import { asTensor, convGeometry, padForFilterGradient } from './util';
 
 /**
  * Conv2DBackpropFilter for backends that lack it (tfjs-backend-wasm 4.22).
  *
- * Forward: y[n,oy,ox,co] = Σ_{ky,kx,ci} x[n, oy·s + ky·d − pad, ox·s + kx·d − pad, ci] · w[ky,kx,ci,co].
- * Hence  dW[ky,kx,ci,co] = Σ_{n,oy,ox} P[ky,kx][n,oy,ox,ci] · dy[n,oy,ox,co]
- * with P the strided input window each tap sees (see `filterTapPatches`). Concatenating the
- * fh·fw patches along channels gives an im2col matrix A of shape [N·Ho·Wo, fh·fw·Cin], and
- * dW = Aᵀ · dy₂ with dy₂ = dy reshaped to [N·Ho·Wo, Cout] — a single MatMul, which wasm runs
- * with its XNNPACK/SIMD GEMM. Row order (ky, kx, ci) of Aᵀ is exactly the [fh,fw,Cin,Cout]
- * filter layout, so a reshape finishes the job.
+ * Forward: y[n,oy,ox,co] = Σ_{ky,kx,ci} x[n, oy·s + ky − p, ox·s + kx − p, ci] · w[ky,kx,ci,co], so
+ *   dW[ky,kx,ci,co] = Σ_{oy,ox,n} xp[n, ky + oy·s, kx + ox·s, ci] · dy[n,oy,ox,co]     (xp: x padded by p)
+ * which is itself a convolution with the roles swapped: batch ← ci, channels ← n, and dy as
+ * the filter, applied with dilation s (the forward stride) and stride 1:
+ *   dW' = conv2d(xpᵀ: [Cin, Hp, Wp, N], dyᵀ: [Ho, Wo, N, Cout], stride 1, dilation s) : [Cin, fh, fw, Cout]
+ * then transposed to [fh, fw, Cin, Cout]. Only Pad, Transpose and Conv2D run, all native wasm
+ * (XNNPACK), so this is as fast as the forward convolution.
  */
 export function conv2dBackpropFilter(
   xInfo: tf.TensorInfo,
@@ -26,10 +26,11 @@ export function conv2dBackpropFilter(
     }
     const [fh, fw, cin, cout] = attrs.filterShape;
     const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
-    const patches = filterTapPatches(x, g);
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const a = (patches.length === 1 ? patches[0] : tf.concat(patches, 3)).reshape([rows, fh * fw * cin]);
-    const dW = tf.matMul(a, dy.reshape([rows, cout]), true, false);
-    return dW.reshape([fh, fw, cin, cout]) as tf.Tensor4D;
+    const xT = tf.transpose(padForFilterGradient(x, g), [3, 1, 2, 0]);
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]);
+    const full = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [g.strideHeight, g.strideWidth]);
+    // Rows/columns past the last window (only when the padded input was longer than needed).
+    const dW = full.shape[1] === fh && full.shape[2] === fw ? full : tf.slice(full, [0, 0, 0, 0], [cin, fh, fw, cout]);
+    return tf.transpose(dW, [1, 2, 0, 3]);
   });
 }

@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, convGeometry, filterTapPatches } from './util';
+import { asTensor, convGeometry, padForFilterGradient } from './util';
 
 /**
  * DepthwiseConv2dNativeBackpropFilter for backends that lack it (tfjs-backend-wasm 4.22).
  *
- * Forward (channel multiplier M): y[n,oy,ox,c·M+m] = Σ_{ky,kx} x[n, oy·s+ky·d−pad, ox·s+kx·d−pad, c] · w[ky,kx,c,m].
- * Hence  dW[ky,kx,c,m] = Σ_{n,oy,ox} P[ky,kx][n,oy,ox,c] · dy[n,oy,ox,c·M+m]
- * — per channel c a small GEMM of the [K = fh·fw, N·Ho·Wo] tap matrix with the
- * [N·Ho·Wo, M] slice of dy. All C channels run as one batched MatMul:
- *   A[c, k, r] (patches stacked along taps, channel moved to the batch axis),
- *   B[c, r, m] (dy reshaped to [r, C, M], channel moved to the batch axis),
- *   dW = transpose(A·B : [C, K, M]) → [K, C, M] → [fh, fw, C, M].
+ * Forward (channel multiplier M): y[n,oy,ox,c·M+m] = Σ_{ky,kx} x[n, oy·s+ky·d−p, ox·s+kx·d−p, c] · w[ky,kx,c,m], so
+ *   dW[ky,kx,c,m] = Σ_n Σ_{oy,ox} xp[n, ky·d + oy·s, kx·d + ox·s, c] · dy[n,oy,ox,c·M+m]   (xp: x padded by p)
+ * The inner double sum is a depthwise convolution with the roles swapped: one image whose
+ * channels are the (n, c) pairs, filtered by dy (as [Ho, Wo, N·C, M]) with dilation s (the
+ * forward stride) and stride d (the forward dilation):
+ *   D = depthwiseConv2d(xpᵀ: [1, Hp, Wp, N·C], dyᵀ: [Ho, Wo, N·C, M]) : [1, fh, fw, N·C·M]
+ * and dW = Σ_n D reshaped to [fh, fw, N, C, M]. Pad, Transpose, DepthwiseConv2dNative and Sum
+ * all run natively in wasm.
  */
 export function depthwiseConv2dNativeBackpropFilter(
   xInfo: tf.TensorInfo,
@@ -22,14 +23,14 @@ export function depthwiseConv2dNativeBackpropFilter(
     const dy = asTensor<tf.Rank.R4>(dyInfo);
     const [fh, fw, channels, mult] = attrs.filterShape;
     const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
-    const taps = fh * fw;
-    const rows = g.batch * g.outHeight * g.outWidth;
-    const patches = filterTapPatches(x, g);
-    // [rows, K, C] → [C, K, rows]
-    const a = tf.transpose((taps === 1 ? tf.expandDims(patches[0], 3) : tf.stack(patches, 3)).reshape([rows, taps, channels]), [2, 1, 0]);
-    // [rows, C, M] → [C, rows, M]
-    const b = tf.transpose(dy.reshape([rows, channels, mult]), [1, 0, 2]);
-    const dW = tf.transpose(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), [1, 0, 2]);
-    return dW.reshape([fh, fw, channels, mult]) as tf.Tensor4D;
+    const n = g.batch;
+    const xp = padForFilterGradient(x, g);
+    const image = tf.transpose(xp, [1, 2, 0, 3]).reshape([1, xp.shape[1], xp.shape[2], n * channels]) as tf.Tensor4D;
+    const filter = tf
+      .transpose(dy.reshape([n, g.outHeight, g.outWidth, channels, mult]), [1, 2, 0, 3, 4])
+      .reshape([g.outHeight, g.outWidth, n * channels, mult]) as tf.Tensor4D;
+    let d = tf.depthwiseConv2d(image, filter, [g.dilationHeight, g.dilationWidth], 'valid', 'NHWC', [g.strideHeight, g.strideWidth]);
+    if (d.shape[1] !== fh || d.shape[2] !== fw) d = tf.slice(d, [0, 0, 0, 0], [1, fh, fw, n * channels * mult]);
+    return tf.sum(d.reshape([fh, fw, n, channels, mult]), 2) as tf.Tensor4D;
   });
 }

@@ -85,29 +85,17 @@ export function convGeometry(
 }
 
 /**
- * The filter-gradient "patches": for every filter tap (ky, kx) the input values that tap sees
- * at each output position, i.e. P[ky,kx][n,oy,ox,c] = x[n, oy·sh + ky·dh − padTop, ox·sw +
- * kx·dw − padLeft, c] (zero outside the image). Returned in tap order ky-major, kx-minor.
- * Built from Pad/Slice/StridedSlice, which every backend has.
+ * Pads x (NHWC) by the forward padding at the top/left and by enough zeros at the bottom/right
+ * that every filter-tap window of every output position lies inside: the padded height is at
+ * least (fh−1)·d + (Ho−1)·s + 1. Never crops: rows the windows never reach only make the
+ * gradient convolution's output larger, and the caller slices that (tiny) output instead —
+ * cheaper than cropping the (large) input.
  */
-export function filterTapPatches(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D[] {
-  // Rows spanned by all windows: the last tap of the last output row.
+export function padForFilterGradient(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   const needH = (g.filterHeight - 1) * g.dilationHeight + (g.outHeight - 1) * g.strideHeight + 1;
   const needW = (g.filterWidth - 1) * g.dilationWidth + (g.outWidth - 1) * g.strideWidth + 1;
-  let xp = padOrCrop(x, 1, g.padTop, needH - g.inHeight - g.padTop);
-  xp = padOrCrop(xp, 2, g.padLeft, needW - g.inWidth - g.padLeft);
-  const channels = x.shape[3];
-  const spanH = (g.outHeight - 1) * g.strideHeight + 1;
-  const spanW = (g.outWidth - 1) * g.strideWidth + 1;
-  const patches: tf.Tensor4D[] = [];
-  for (let ky = 0; ky < g.filterHeight; ky++) {
-    for (let kx = 0; kx < g.filterWidth; kx++) {
-      const y0 = ky * g.dilationHeight;
-      const x0 = kx * g.dilationWidth;
-      patches.push(
-        tf.stridedSlice(xp, [0, y0, x0, 0], [g.batch, y0 + spanH, x0 + spanW, channels], [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D,
-      );
-    }
-  }
-  return patches;
+  const bottom = Math.max(0, needH - g.inHeight - g.padTop);
+  const right = Math.max(0, needW - g.inWidth - g.padLeft);
+  if (g.padTop === 0 && g.padLeft === 0 && bottom === 0 && right === 0) return x;
+  return tf.pad(x, [[0, 0], [g.padTop, bottom], [g.padLeft, right], [0, 0]]);
 }
