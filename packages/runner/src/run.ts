@@ -130,3 +130,14 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   const reportFile = cp.finished && !opts.noReport ? await writeReport(dir, { config, problem, records, checkpoint: cp }) : null;
   return { dir, finished: cp.finished, checkpoint: cp, records, reportFile };
 }
+
+/** Rewrites the report files of a run folder (finished or not) from its journal and checkpoint. */
+export async function reportRun(dir: string, opts: Pick<RunOptions, 'progress' | 'cacheDir'> = {}): Promise<string> {
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(path.join(abs, CONFIG_FILE))) throw new DataError(path.join(abs, CONFIG_FILE), 'not a run folder (no config.json)');
+  const raw = readConfigFile(path.join(abs, CONFIG_FILE));
+  const { config, problem } = prepareExperiment(raw, { progress: opts.progress ?? null, cacheDir: opts.cacheDir }, abs);
+  const records = sortedRecords(readJournal(path.join(abs, JOURNAL_FILE)).records);
+  if (records.length === 0) throw new DataError(path.join(abs, JOURNAL_FILE), 'no evaluations logged yet');
+  return writeReport(abs, { config, problem, records, checkpoint: readCheckpoint(abs) });
+}

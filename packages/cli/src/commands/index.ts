@@ -1,6 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { listCommand } from './list';
+import { searchCommand } from './search';
+import { resumeCommand } from './resume';
+import { reportCommand } from './report';
+import { startCommand } from './start';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand];
