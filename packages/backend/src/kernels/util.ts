@@ -99,3 +99,27 @@ export function padForFilterGradient(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor
   if (g.padTop === 0 && g.padLeft === 0 && bottom === 0 && right === 0) return x;
   return tf.pad(x, [[0, 0], [g.padTop, bottom], [g.padLeft, right], [0, 0]]);
 }
+
+/**
+ * For input gradients: dy (NHWC) with (stride − 1) zeros inserted between its rows and columns,
+ * then padded (or cropped) so that a stride-1 'valid' window of the dilated filter extent
+ * yields exactly the input's height and width: (fh−1)·d − padTop rows on top, the rest below.
+ */
+export function dilateAndPadForInputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const [batch, outH, outW, channels] = dy.shape;
+  let out = dy;
+  if (g.strideHeight > 1 || g.strideWidth > 1) {
+    // [N,Ho,1,Wo,1,C] padded to [N,Ho,sh,Wo,sw,C] puts each dy value at the top-left of an sh×sw cell.
+    const cells = tf.pad(dy.reshape([batch, outH, 1, outW, 1, channels]), [
+      [0, 0], [0, 0], [0, g.strideHeight - 1], [0, 0], [0, g.strideWidth - 1], [0, 0],
+    ]);
+    out = cells.reshape([batch, outH * g.strideHeight, outW * g.strideWidth, channels]);
+  }
+  const effH = (g.filterHeight - 1) * g.dilationHeight;
+  const effW = (g.filterWidth - 1) * g.dilationWidth;
+  const top = effH - g.padTop;
+  const left = effW - g.padLeft;
+  out = padOrCrop(out, 1, top, g.inHeight + effH - top - out.shape[1]);
+  out = padOrCrop(out, 2, left, g.inWidth + effW - left - out.shape[2]);
+  return out;
+}
