@@ -5,4 +5,8 @@ export { batches, batchCount } from './batches';
 export { channelStats, normalise, oneHot } from './transforms';
 export { validateDatasetConfig, type ResolvedDatasetConfig } from './config';
 export { mnistAll, MNIST_SIZE } from './mnist';
+export { FASHION_MNIST_DEFAULT_PATH, FASHION_MNIST_CLASSES } from './fashion-mnist';
+export { CIFAR10_CLASSES, CIFAR_PIXELS, CIFAR_SIZE } from './cifar';
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx } from './idx';
+export { SYNTHETIC_DEFAULTS, syntheticPrototype, type SyntheticOptions } from './synthetic';
 export { datasetRegistry, loadDataset } from './registry';

@@ -2,17 +2,30 @@ import type { Rng } from '@cosearch/core';
 
 /**
  * Largest-remainder (Hamilton) apportionment: integer parts of `total` proportional to
- * `weights`, summing to exactly `total`. Ties go to the lower index, so the result is
- * deterministic.
+ * `weights`, summing to exactly `total`, each within one of its exact quota. Optional `caps`
+ * bound each part (a class cannot give more samples than it has left); then the surplus goes to
+ * the next-largest remainders. Ties go to the lower index, so the result is deterministic.
  */
-export function apportion(total: number, weights: readonly number[]): number[] {
+export function apportion(total: number, weights: readonly number[], caps?: readonly number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum <= 0) return weights.map(() => 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const cap = (i: number) => (caps ? caps[i] : Infinity);
   const quotas = weights.map((w) => (total * w) / sum);
-  const out = quotas.map(Math.floor);
+  const out = quotas.map((q, i) => Math.min(Math.floor(q), cap(i)));
   let left = total - out.reduce((a, b) => a + b, 0);
   const order = quotas.map((q, i) => ({ i, r: q - Math.floor(q) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let j = 0; left > 0; j++, left--) out[order[j % order.length].i]++;
+  while (left > 0) {
+    let gave = false;
+    for (const { i } of order) {
+      if (left === 0) break;
+      if (out[i] < cap(i)) {
+        out[i]++;
+        left--;
+        gave = true;
+      }
+    }
+    if (!gave) throw new RangeError(`apportion: ${total} exceeds the caps (${caps?.join(', ')})`);
+  }
   return out;
 }
 
@@ -44,14 +57,21 @@ export function stratifiedSplit(
   const groups = byClass(labels, numClasses, among);
   const n = groups.reduce((a, g) => a + g.length, 0);
   const sizes = groups.map((g) => g.length);
-  // Parts 1.. get exact totals apportioned over classes; part 0 keeps the rest of each class.
-  const perPart = fractions.map((f, p) => (p === 0 ? null : apportion(Math.round(n * f), sizes)));
+  // Parts 1.. get exact totals apportioned over classes (capped by what each class has left);
+  // part 0 keeps the rest of each class.
+  const remaining = [...sizes];
+  const perPart = fractions.map((f, p) => {
+    if (p === 0) return null;
+    const alloc = apportion(Math.round(n * f), sizes, remaining);
+    alloc.forEach((a, c) => (remaining[c] -= a));
+    return alloc;
+  });
   const parts: number[][] = fractions.map(() => []);
   groups.forEach((g, c) => {
     const shuffled = rng.shuffle([...g]);
     let at = 0;
     for (let p = 1; p < fractions.length; p++) {
-      const k = Math.min(perPart[p]![c], shuffled.length - at);
+      const k = perPart[p]![c];
       parts[p].push(...shuffled.slice(at, at + k));
       at += k;
     }

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/core';
+import { datasetRegistry } from '@cosearch/datasets';
 
 /**
  * `cosearch list <kind>`: what is registered under each plug-in kind. Later packages add their
@@ -7,6 +8,7 @@ import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/cor
  */
 export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   rewards: () => rewardRegistry.list() as RegistryEntry<unknown, never>[],
+  datasets: () => datasetRegistry.list() as RegistryEntry<unknown, never>[],
 };
 
 export function formatEntries(entries: RegistryEntry<unknown, never>[]): string {

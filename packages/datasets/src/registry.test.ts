@@ -1,0 +1,29 @@
+import { CosearchError, NotFoundError } from '@cosearch/core';
+import { datasetRegistry, loadDataset, type DatasetSplits } from './index';
+
+describe('datasetRegistry', () => {
+  it('lists the built-in loaders', () => {
+    expect(datasetRegistry.names()).toEqual(expect.arrayContaining(['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'synthetic']));
+  });
+
+  it('runs a user loader by name with a validated, defaulted config', () => {
+    const seen: unknown[] = [];
+    const one = { images: new Float32Array(1), labels: new Int32Array(1), n: 1, height: 1, width: 1, channels: 1, numClasses: 1 };
+    datasetRegistry.register({
+      name: 'tiny-test-v1',
+      description: 'one pixel',
+      create: (config): DatasetSplits => {
+        seen.push(config);
+        return { name: 'tiny-test-v1', train: one, val: one, test: one };
+      },
+    });
+    expect(loadDataset({ name: 'tiny-test-v1', seed: 3 }).name).toBe('tiny-test-v1');
+    expect(seen[0]).toMatchObject({ name: 'tiny-test-v1', seed: 3, valFraction: 0.1 });
+    expect(() => datasetRegistry.register({ name: 'tiny-test-v1', description: '', create: () => ({}) as DatasetSplits })).toThrow(CosearchError);
+  });
+
+  it('an unknown name lists what exists', () => {
+    expect(() => datasetRegistry.get('imagenet')).toThrow(NotFoundError);
+    expect(() => datasetRegistry.get('imagenet')).toThrow(/unknown dataset "imagenet"; available: .*mnist/);
+  });
+});
