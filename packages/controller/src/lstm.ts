@@ -1,4 +1,4 @@
-import type { Rng } from '@cosearch/core';
+import { CandidateError, type Rng } from '@cosearch/core';
 
 /**
  * The autoregressive LSTM controller of Zoph & Le (ICLR 2017) / ENAS (Pham et al. 2018),
@@ -118,7 +118,11 @@ export class LstmController {
       const mask = maskOf(t, actions);
       let mx = -Infinity;
       for (let k = 0; k < K; k++) if (!mask || mask[k]) mx = Math.max(mx, l[k]);
-      if (mx === -Infinity) throw new Error(`no feasible choice at step ${t}`);
+      if (mx === -Infinity) {
+        // Re-scoring an already-impossible action sequence: stop (callers skip -∞ traces).
+        if (logp === -Infinity) return { actions, logp, entropy, steps };
+        throw new CandidateError(`no feasible choice left for decision #${t} given the earlier choices`);
+      }
       const p = new Float64Array(K);
       let sum = 0;
       for (let k = 0; k < K; k++) if (!mask || mask[k]) { p[k] = Math.exp(l[k] - mx); sum += p[k]; }

@@ -65,6 +65,7 @@ export class MultiPhasePolicy implements Policy {
     return this.incumbent ? this.incumbent.candidate : this.initialHeld;
   }
 
+  /** Label of the stage that made the most recent proposals (the next ask may move on). */
   phase(): string {
     return this.schedule[this.stage].name ?? this.schedule[this.stage].phases.join('+');
   }

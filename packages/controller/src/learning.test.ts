@@ -1,0 +1,81 @@
+import { SearchSpace, type Candidate } from '@cosearch/core';
+import { createPolicy, PpoPolicy, ReinforcePolicy } from './index';
+
+// Tiny space (27 candidates) with a unique best: reward counts decisions equal to the target.
+const space = new SearchSpace([
+  { name: 'a', phase: 'network', choices: [0, 1, 2] },
+  { name: 'b', phase: 'network', choices: ['x', 'y', 'z'] },
+  { name: 'c', phase: 'hardware', choices: [10, 20, 30] },
+]);
+const target: Candidate = { a: 2, b: 'y', c: 10 };
+const reward = (c: Candidate) => Object.keys(target).filter((k) => c[k] === target[k]).length;
+
+function train(policy: ReinforcePolicy | PpoPolicy, updates: number): number[] {
+  const trace: number[] = [policy.probability(target)];
+  while (policy.updateCount() < updates) {
+    const cs = policy.ask(policy.p.batchSize);
+    policy.tell(cs.map((c) => ({ candidate: c, reward: reward(c) })));
+    trace.push(policy.probability(target));
+  }
+  return trace;
+}
+
+test('REINFORCE learns the unique best candidate: P(best) from 1/27 to > 0.5 within 60 updates (seed 1)', () => {
+  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as ReinforcePolicy;
+  const trace = train(p, 60);
+  expect(trace[0]).toBeLessThan(0.1);
+  expect(trace[trace.length - 1]).toBeGreaterThan(0.5);
+});
+
+test('PPO learns the unique best candidate: P(best) > 0.5 within 30 updates (seed 1)', () => {
+  const p = createPolicy('ppo-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as PpoPolicy;
+  const trace = train(p, 30);
+  expect(trace[0]).toBeLessThan(0.1);
+  expect(trace[trace.length - 1]).toBeGreaterThan(0.5);
+});
+
+test('with a zero learning signal (constant reward) REINFORCE does not concentrate on the target', () => {
+  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as ReinforcePolicy;
+  for (let i = 0; i < 30; i++) p.tell(p.ask(8).map((c) => ({ candidate: c, reward: 1 })));
+  expect(p.probability(target)).toBeLessThan(0.1);
+});
+
+describe('masking', () => {
+  // Half of the joint space is infeasible; the reward is highest on infeasible designs, so an
+  // unmasked policy would be pulled towards them.
+  const masked = new SearchSpace(
+    [
+      { name: 'bits', phase: 'hardware', choices: [2, 4, 8] },
+      { name: 'rows', phase: 'hardware', choices: [64, 128, 256, 512] },
+      { name: 'cols', phase: 'hardware', choices: [64, 128, 256] },
+    ],
+    [
+      { name: 'area', decisions: ['bits', 'rows', 'cols'], check: (c) => (c.bits !== undefined && c.rows !== undefined && c.cols !== undefined && (c.bits as number) * (c.rows as number) * (c.cols as number) > 8 * 128 * 128 ? 'too big' : null) },
+      { name: 'rows-vs-bits', decisions: ['bits', 'rows'], check: (c) => (c.bits === 8 && c.rows === 512 ? 'no' : null) },
+    ],
+  );
+  const big = (c: Candidate) => (c.bits as number) * (c.rows as number) * (c.cols as number);
+  test.each(['reinforce-v1', 'ppo-v1', 'random-v1', 'evolution-v1', 'nsga2-v1', 'multi-phase-v1'])('%s never proposes an infeasible candidate', (name) => {
+    const params = name === 'nsga2-v1' ? { objectives: ['reward'] } : name === 'multi-phase-v1' ? { phaseBudget: 20, params: { batchSize: 5 } } : undefined;
+    const p = createPolicy(name, { space: masked, seed: 4, params });
+    let proposals = 0;
+    for (let i = 0; i < 40; i++) {
+      const cs = p.ask(5);
+      for (const c of cs) {
+        expect(masked.violations(c)).toEqual([]);
+        proposals++;
+      }
+      p.tell(cs.map((c) => ({ candidate: c, reward: Math.log2(big(c)) })));
+    }
+    expect(proposals).toBe(200);
+  });
+  test('a told infeasible candidate is accepted and skipped by the gradient', () => {
+    const p = createPolicy('reinforce-v1', { space: masked, seed: 4, params: { batchSize: 2 } }) as ReinforcePolicy;
+    const bad = { bits: 8, rows: 512, cols: 256 };
+    expect(masked.isFeasible(bad)).toBe(false);
+    expect(p.probability(bad)).toBe(0);
+    p.tell([{ candidate: bad, reward: 100 }, { candidate: p.ask(1)[0], reward: 1 }]);
+    expect(p.updateCount()).toBe(1);
+    expect(p.controller.params.every(Number.isFinite)).toBe(true);
+  });
+});
