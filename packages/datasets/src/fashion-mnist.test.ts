@@ -109,6 +109,13 @@ describe('fashion-mnist (IDX)', () => {
     expect((err as Error).message).toMatch(message);
   });
 
+  it('mnist-idx reads the same IDX layout from a required path with digit names', () => {
+    writeAll({ gzip: true });
+    const d = loadDataset({ name: 'mnist-idx', path: dir });
+    expect([d.name, d.train.n, d.val.n, d.test.n, d.classNames?.[3]]).toEqual(['mnist-idx', 180, 20, 50, '3']);
+    expect(() => loadDataset({ name: 'mnist-idx' })).toThrow(/dataset\.path: got undefined, expected the folder holding train-images-idx3-ubyte/);
+  });
+
   it('rejects testFraction (the files have their own test split)', () => {
     expect(() => loadDataset({ name: 'fashion-mnist', path: dir, testFraction: 0.1 })).toThrow(ConfigError);
   });

@@ -1,4 +1,4 @@
-import { DataError } from '@cosearch/core';
+import { ConfigError, DataError } from '@cosearch/core';
 import { rejectTestFraction, type ResolvedDatasetConfig } from './config';
 import { locate } from './files';
 import { fromBytes } from './image-set';
@@ -31,26 +31,44 @@ export function readIdxPair(folder: string, prefix: string, numClasses: number) 
   return { pixels: images.data, labels: labels.data, n, rows, cols };
 }
 
+interface IdxDatasetInfo {
+  name: string;
+  folder: string;
+  classNames: string[];
+}
+
+/** Train (`train-*`) and test (`t10k-*`) IDX pairs of one folder; validation carved out of train. */
+function loadIdxDataset(config: ResolvedDatasetConfig, info: IdxDatasetInfo): DatasetSplits {
+  rejectTestFraction(config);
+  const train = readIdxPair(info.folder, 'train', 10);
+  const test = readIdxPair(info.folder, 't10k', 10);
+  if (test.rows !== train.rows || test.cols !== train.cols) {
+    throw new DataError(info.folder, `test images are ${test.rows} × ${test.cols} but training images are ${train.rows} × ${train.cols}`);
+  }
+  const idx = splitTrainTest(train.labels, test.labels, 10, config);
+  const shape = { height: train.rows, width: train.cols, channels: 1, numClasses: 10 };
+  const layout = { kind: 'hwc' as const, stride: train.rows * train.cols, offset: 0 };
+  return {
+    name: info.name,
+    train: fromBytes(train.pixels, idx.train, shape, train.labels, layout),
+    val: fromBytes(train.pixels, idx.val, shape, train.labels, layout),
+    test: fromBytes(test.pixels, idx.test, shape, test.labels, layout),
+    classNames: [...info.classNames],
+  };
+}
+
 /**
  * Fashion-MNIST (Xiao et al. 2017): 60,000 training + 10,000 test images, 28×28 greyscale,
  * 10 classes, from IDX files (raw or gzipped). Validation is carved out of the training file.
  */
 export function loadFashionMnist(config: ResolvedDatasetConfig): DatasetSplits {
-  rejectTestFraction(config);
-  const folder = config.path ?? FASHION_MNIST_DEFAULT_PATH;
-  const train = readIdxPair(folder, 'train', 10);
-  const test = readIdxPair(folder, 't10k', 10);
-  const idx = splitTrainTest(train.labels, test.labels, 10, config);
-  const shape = { height: train.rows, width: train.cols, channels: 1, numClasses: 10 };
-  const layout = { kind: 'hwc' as const, stride: train.rows * train.cols, offset: 0 };
-  if (test.rows !== train.rows || test.cols !== train.cols) {
-    throw new DataError(folder, `test images are ${test.rows} × ${test.cols} but training images are ${train.rows} × ${train.cols}`);
+  return loadIdxDataset(config, { name: 'fashion-mnist', folder: config.path ?? FASHION_MNIST_DEFAULT_PATH, classNames: FASHION_MNIST_CLASSES });
+}
+
+/** The full 60k + 10k MNIST from its original IDX files in `path` (same file names and format). */
+export function loadMnistIdx(config: ResolvedDatasetConfig): DatasetSplits {
+  if (config.path === undefined) {
+    throw new ConfigError('dataset.path', undefined, 'the folder holding train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)');
   }
-  return {
-    name: 'fashion-mnist',
-    train: fromBytes(train.pixels, idx.train, shape, train.labels, layout),
-    val: fromBytes(train.pixels, idx.val, shape, train.labels, layout),
-    test: fromBytes(test.pixels, idx.test, shape, test.labels, layout),
-    classNames: [...FASHION_MNIST_CLASSES],
-  };
+  return loadIdxDataset(config, { name: 'mnist-idx', folder: config.path, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
 }

@@ -1,7 +1,7 @@
 import { Registry } from '@cosearch/core';
 import { validateDatasetConfig, type ResolvedDatasetConfig } from './config';
 import { loadMnist } from './mnist';
-import { FASHION_MNIST_DEFAULT_PATH, loadFashionMnist } from './fashion-mnist';
+import { FASHION_MNIST_DEFAULT_PATH, loadFashionMnist, loadMnistIdx } from './fashion-mnist';
 import { loadCifar10, loadCifar100 } from './cifar';
 import { loadSynthetic, SYNTHETIC_DEFAULTS } from './synthetic';
 import type { DatasetConfig, DatasetSplits } from './types';
@@ -25,6 +25,12 @@ datasetRegistry.register({
   description: `Fashion-MNIST IDX files (raw or .gz), 60k train + 10k test, 28×28×1; default path ${FASHION_MNIST_DEFAULT_PATH} (apt-get install dataset-fashion-mnist)`,
   defaults: { path: FASHION_MNIST_DEFAULT_PATH, seed: 0, valFraction: 0.1 },
   create: loadFashionMnist,
+});
+datasetRegistry.register({
+  name: 'mnist-idx',
+  description: 'full MNIST (60k + 10k) from the original IDX files (raw or .gz) in `path`, 28×28×1',
+  defaults: { seed: 0, valFraction: 0.1 },
+  create: loadMnistIdx,
 });
 datasetRegistry.register({
   name: 'cifar10',

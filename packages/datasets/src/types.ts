@@ -22,12 +22,12 @@ export interface DatasetSplits {
 }
 
 /** Built-in dataset names; loaders added through `datasetRegistry` use their own names. */
-export type BuiltinDatasetName = 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
+export type BuiltinDatasetName = 'mnist' | 'mnist-idx' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic';
 
 export interface DatasetConfig {
   // `string & {}` keeps editor completion of the built-in names while allowing registered ones.
   name: BuiltinDatasetName | (string & {});
-  /** Folder with the dataset files (fashion-mnist default: /usr/share/datasets/fashion-mnist/; cifar: required). */
+  /** Folder with the dataset files (fashion-mnist default: /usr/share/datasets/fashion-mnist/; mnist-idx, cifar: required). */
   path?: string;
   /** Seed of the split, the `limit` subsample and synthetic data (default 0). */
   seed?: number;
