@@ -39,9 +39,12 @@ export function totalAreaMm2(hw: HardwareConfig): number {
   return s;
 }
 
-/** Area of the parts in each DVFS domain, for leakage (NoC routers in 'noc'). */
-export function domainAreasMm2(area: Record<string, number>): { npu: number; cim: number; noc: number } {
+/**
+ * Leaking area of each DVFS domain (NoC routers in 'noc'). Non-volatile RRAM cells hold their
+ * state unpowered and do not leak; SRAM-CIM cells do.
+ */
+export function domainAreasMm2(area: Record<string, number>, cellTech?: 'rram' | 'sram'): { npu: number; cim: number; noc: number } {
   const npu = (area.pe ?? 0) + (area.glb ?? 0) + (area.vector ?? 0);
-  const cim = (area.crossbar ?? 0) + (area.adc ?? 0) + (area.dac ?? 0) + (area.shiftAdd ?? 0) + (area.cimBuffer ?? 0);
+  const cim = (cellTech === 'sram' ? area.crossbar ?? 0 : 0) + (area.adc ?? 0) + (area.dac ?? 0) + (area.shiftAdd ?? 0) + (area.cimBuffer ?? 0);
   return { npu, cim, noc: area.noc ?? 0 };
 }

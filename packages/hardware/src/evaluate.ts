@@ -1,4 +1,4 @@
-import { layerInputs, bitsOf, type LayerSpec } from '@cosearch/core';
+import { layerInputs, type LayerSpec } from '@cosearch/core';
 import type { Engine, HardwareConfig } from './config';
 import { derive, type Derived } from './derive';
 import { canonicalShape, type Shape } from './shape';
@@ -10,18 +10,73 @@ import { averageHopsUniform, hopsBetween, nocTransfer } from './noc';
 import { areaBreakdown, domainAreasMm2 } from './area';
 import { leakagePowerScale } from './dvfs';
 import { schemeEngine } from './mapping';
-import { ENERGY_COMPONENTS, zeroEnergy, type EngineCost, type HardwareResult, type LayerResult } from './result';
+import { ENERGY_COMPONENTS, type EnergyBreakdown, type EngineCost, type HardwareResult, type LayerResult } from './result';
 
 interface ConfigCache {
   derived: Derived;
   area: Record<string, number>;
   areaMm2: number;
   leakageW: number;
-  /** Engine costs by shape key: networks repeat layer shapes (ResNet stages, ViT blocks). */
-  memo: Map<string, EngineCost>;
+  /**
+   * Engine costs by shape key: networks repeat layer shapes (ResNet stages, ViT blocks). Shared by
+   * every config whose engine parameters are equal (see `engineMemo`), so candidates that differ
+   * only in, say, the NoC reuse the NPU and CIM costs.
+   */
+  memo: { npu: Map<string, EngineCost>; cim: Map<string, EngineCost>; vector: Map<string, EngineCost> };
+  /** Per memoised engine cost: the NoC-inclusive composite, by crossing key. */
+  composites: Map<EngineCost, Map<string, Composite>>;
+  geometry: Geometry;
+}
+
+/** NoC distances fixed by the placement: engine sites, hops to DRAM, hops NPU↔CIM, uniform average. */
+interface Geometry {
+  site: Record<Engine, number>;
+  dramHops: Record<Engine, number>;
+  crossHops: number;
+  avgHops: number;
+}
+
+function geometry(hw: HardwareConfig): Geometry {
+  const n = hw.noc;
+  const pl = n.placement;
+  // The vector unit sits with the NPU, or with the CIM tiles on a chip without an NPU.
+  const vec = hw.npu ? pl.npu : pl.cim;
+  const h = (a: readonly [number, number], b: readonly [number, number]) => hopsBetween(n.topology, n.k, a, b);
+  const id = (p: readonly [number, number]) => p[1] * n.k + p[0];
+  return {
+    site: { npu: id(pl.npu), cim: id(pl.cim), vector: id(vec) },
+    dramHops: { npu: h(pl.npu, pl.dram), cim: h(pl.cim, pl.dram), vector: h(vec, pl.dram) },
+    crossHops: h(pl.npu, pl.cim),
+    avgHops: averageHopsUniform(n.topology, n.k),
+  };
 }
 
 const caches = new WeakMap<HardwareConfig, ConfigCache>();
+
+/** Engine-cost memos by engine-parameter signature, across configs; dropped wholesale past a size cap. */
+const engineMemo = new Map<string, Map<string, EngineCost>>();
+const MEMO_SIGNATURES_MAX = 4096;
+
+function memoFor(signature: string): Map<string, EngineCost> {
+  let m = engineMemo.get(signature);
+  if (m === undefined) {
+    if (engineMemo.size >= MEMO_SIGNATURES_MAX) engineMemo.clear();
+    m = new Map();
+    engineMemo.set(signature, m);
+  }
+  return m;
+}
+
+/** The inputs each engine model reads, as signatures (everything else cannot change its cost). */
+function engineMemos(hw: HardwareConfig): ConfigCache['memo'] {
+  const tech = `${hw.technology.nodeNm}|${hw.dram.bandwidthBytesPerS},${hw.dram.energyJPerBit}|${hw.dvfs.nominalVoltageV}`;
+  const dom = (p: { voltageV: number; frequencyHz: number }) => `${p.voltageV},${p.frequencyHz}`;
+  return {
+    npu: memoFor(`npu|${tech}|${dom(hw.dvfs.npu)}|${JSON.stringify(hw.npu ?? null)}`),
+    cim: memoFor(`cim|${tech}|${dom(hw.dvfs.cim)}|${JSON.stringify(hw.cim ?? null)}`),
+    vector: memoFor(`vec|${tech}|${dom(hw.npu ? hw.dvfs.npu : hw.dvfs.cim)}|${hw.vector.lanes}|${hw.npu ? hw.npu.glbBytes + ',' + (hw.npu.glbEnergyJPerBit ?? '') : hw.cim!.bufferBytes}`),
+  };
+}
 
 function cacheFor(hw: HardwareConfig): ConfigCache {
   let c = caches.get(hw);
@@ -29,11 +84,11 @@ function cacheFor(hw: HardwareConfig): ConfigCache {
     const area = areaBreakdown(hw);
     let areaMm2 = 0;
     for (const v of Object.values(area)) areaMm2 += v;
-    const dom = domainAreasMm2(area);
+    const dom = domainAreasMm2(area, hw.cim?.cellTech);
     const d = hw.dvfs;
     const leak = (a: number, v: number) => a * hw.technology.leakageWPerMm2 * leakagePowerScale(v, d.nominalVoltageV);
     const leakageW = leak(dom.npu, d.npu.voltageV) + leak(dom.cim, d.cim.voltageV) + leak(dom.noc, d.noc.voltageV);
-    c = { derived: derive(hw), area, areaMm2, leakageW, memo: new Map() };
+    c = { derived: derive(hw), area, areaMm2, leakageW, memo: engineMemos(hw), composites: new Map(), geometry: geometry(hw) };
     caches.set(hw, c);
   }
   return c;
@@ -43,19 +98,39 @@ function shapeKey(s: Shape, engine: Engine, extra: string): string {
   return `${engine}|${s.G},${s.N},${s.K},${s.C},${s.R},${s.S},${s.P},${s.Q},${s.strideH},${s.strideW},${s.H},${s.W},${s.inBits},${s.wBits},${s.outBits},${s.dynamicWeights ? 1 : 0}|${extra}`;
 }
 
+/** Memo key of a vector-unit layer: its kind, sizes and bits (not its name). */
+function vectorKey(l: LayerSpec): string {
+  const b = `${l.inputBits ?? 8},${l.outputBits ?? 8}`;
+  switch (l.kind) {
+    case 'pool':
+      return `v|pool|${l.batch},${l.channels},${l.inHeight},${l.inWidth},${l.kernelH},${l.kernelW},${l.outHeight},${l.outWidth}|${b}`;
+    case 'activation':
+      return `v|${l.fn}|${l.elements}|${b}`;
+    case 'norm':
+      return `v|${l.op}|${l.elements}|${b}`;
+    case 'add':
+      return `v|add|${l.elements}|${b}`;
+    case 'softmax':
+      return `v|softmax|${l.rows},${l.cols}|${b}`;
+    default:
+      return `v|${l.kind}|${l.name}`;
+  }
+}
+
 interface CimPlan {
   program: boolean;
   replication: number;
   crossbarsNeeded: number;
 }
 
-function engineCost(l: LayerSpec, s: Shape | null, engine: Engine, d: Derived, cim: CimPlan, memo: Map<string, EngineCost>): EngineCost {
-  if (s === null) return vectorLayerCost(l, d.vector);
-  const program = s.dynamicWeights || cim.program;
-  const key = shapeKey(s, engine, engine === 'cim' ? `${program ? 1 : 0},${cim.replication}` : '');
+function engineCost(l: LayerSpec, s: Shape | null, engine: Engine, d: Derived, cim: CimPlan, memos: ConfigCache['memo']): EngineCost {
+  const program = s !== null && (s.dynamicWeights || cim.program);
+  const key = s === null ? vectorKey(l) : shapeKey(s, engine, engine === 'cim' ? `${program ? 1 : 0},${cim.replication}` : '');
+  const memo = memos[s === null ? 'vector' : engine];
   let c = memo.get(key);
   if (c === undefined) {
-    if (engine === 'npu') c = npuLayerCost(s, d.npu!);
+    if (s === null) c = vectorLayerCost(l, d.vector);
+    else if (engine === 'npu') c = npuLayerCost(s, d.npu!);
     else if (engine === 'cim') c = cimLayerCost(s, d.cim!, { program, replication: s.dynamicWeights ? 1 : cim.replication });
     else c = vectorLayerCost(l, d.vector, s.macs);
     memo.set(key, c);
@@ -63,22 +138,21 @@ function engineCost(l: LayerSpec, s: Shape | null, engine: Engine, d: Derived, c
   return c;
 }
 
-/** Which engine runs each layer (resolving 'greedy-edp' by costing both engines). */
+/**
+ * Which engine runs each layer. 'greedy-edp' costs each MAC layer on both engines, with the CIM
+ * residency/replication the 'cim-static' assignment would get, and keeps the lower
+ * energy × latency (transfers between engines are not part of the per-layer choice).
+ */
 function assignEngines(layers: readonly LayerSpec[], shapes: (Shape | null)[], hw: HardwareConfig, c: ConfigCache): Engine[] {
-  const optimistic: CimPlan = { program: false, replication: 1, crossbarsNeeded: 0 };
-  return layers.map((l, i) => {
-    const e = schemeEngine(l, hw);
-    if (e !== null) return e;
-    const s = shapes[i]!;
-    const options: Engine[] = [hw.npu ? 'npu' : 'vector', 'cim'];
-    let best: Engine = options[0];
-    let bestEdp = Infinity;
-    for (const o of options) {
-      const cost = engineCost(l, s, o, c.derived, optimistic, c.memo);
-      const edp = cost.energyJ * cost.latencyS;
-      if (edp < bestEdp) { bestEdp = edp; best = o; }
-    }
-    return best;
+  if (hw.mapping.scheme !== 'greedy-edp') return layers.map((l) => schemeEngine(l, hw)!);
+  const npuSide: Engine = hw.npu ? 'npu' : 'vector';
+  const staticOnCim = shapes.map((s): Engine => (s === null ? 'vector' : s.dynamicWeights ? npuSide : 'cim'));
+  const plan = planCim(shapes, staticOnCim, hw);
+  return shapes.map((s, i) => {
+    if (s === null) return 'vector';
+    const a = engineCost(layers[i], s, npuSide, c.derived, plan, c.memo);
+    const b = engineCost(layers[i], s, 'cim', c.derived, plan, c.memo);
+    return b.energyJ * b.latencyS < a.energyJ * a.latencyS ? 'cim' : npuSide;
   });
 }
 
@@ -103,11 +177,65 @@ function planCim(shapes: (Shape | null)[], engines: Engine[], hw: HardwareConfig
   return { program: !fits, replication: fits && statics > 0 ? Math.max(1, Math.floor((hw.cim.tiles - dynamicMax) / statics)) : 1, crossbarsNeeded: needed };
 }
 
+/** A layer's cost including its NoC traffic, memoised by (shape, engine, crossing from another engine). */
+interface Composite {
+  core: EngineCost;
+  energy: EnergyBreakdown;
+  /** Same values as `energy`, in ENERGY_COMPONENTS order, for fast accumulation. */
+  vec: Float64Array;
+  energyJ: number;
+  latencyS: number;
+  nocBytes: number;
+  nocS: number;
+}
+
+function composite(l: LayerSpec, core: EngineCost, e: Engine, prev: Engine | null, hw: HardwareConfig, c: ConfigCache): Composite {
+  const g = c.geometry;
+  const noc = c.derived.noc;
+  const energy = { ...core.energy };
+  // DRAM traffic to the engine and CIM tile scatter/gather stream over the NoC, overlapped with compute.
+  const base = core.latencyS > 0 ? core.latencyS : 1e-12;
+  const streamBytes = core.dramBytes + core.localNocBytes;
+  const load = (streamBytes * 8) / (hw.noc.linkWidthBits * noc.frequencyHz) / base;
+  const t1 = nocTransfer(core.dramBytes, g.dramHops[e], noc, load);
+  const t2 = nocTransfer(core.localNocBytes, g.avgHops, noc, load);
+  let nocBytes = streamBytes;
+  let nocS = t1.latencyS + t2.latencyS;
+  energy.noc = t1.energyJ + t2.energyJ;
+  let latencyS = Math.max(core.latencyS, nocS);
+  // Activations produced on another engine cross over before the layer starts.
+  if (prev !== null && g.site[prev] !== g.site[e]) {
+    const bytes = (layerInputs(l) * (l.inputBits ?? 8)) / 8;
+    if (hw.mapping.transferVia === 'noc') {
+      const t = nocTransfer(bytes, g.crossHops, noc, 0);
+      energy.noc += t.energyJ;
+      latencyS += t.latencyS;
+      nocS += t.latencyS;
+    } else {
+      const up = nocTransfer(bytes, g.dramHops[prev], noc, 0);
+      const down = nocTransfer(bytes, g.dramHops[e], noc, 0);
+      energy.noc += up.energyJ + down.energyJ;
+      energy.dram += 2 * bytes * 8 * hw.dram.energyJPerBit;
+      latencyS += up.latencyS + down.latencyS + (2 * bytes) / hw.dram.bandwidthBytesPerS;
+      nocS += up.latencyS + down.latencyS;
+    }
+    nocBytes += bytes;
+  }
+  const vec = new Float64Array(ENERGY_COMPONENTS.length);
+  let energyJ = 0;
+  ENERGY_COMPONENTS.forEach((k, i) => {
+    vec[i] = energy[k];
+    energyJ += energy[k];
+  });
+  return { core, energy, vec, energyJ, latencyS, nocBytes, nocS };
+}
+
 /**
  * Maps a network onto a hardware config: per-layer engine costs (memoised by shape), NoC
  * traffic (DRAM ↔ engine, CIM scatter/gather, activations crossing engines), leakage over the
  * runtime, area. Layers run in sequence; with `mapping.pipeline` successive inferences overlap
  * and `intervalS` is the busiest engine's time (H4H-NAS pipelining bounded by the slowest stage).
+ * Rows of `perLayer` share memoised sub-objects (`access`, `energy`): treat them as read-only.
  */
 export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): HardwareResult {
   const c = cacheFor(hw);
@@ -115,13 +243,8 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
   const shapes = layers.map(canonicalShape);
   const engines = assignEngines(layers, shapes, hw, c);
   const plan = planCim(shapes, engines, hw);
-  const pl = hw.noc.placement;
-  const node = (e: Engine) => (e === 'cim' ? pl.cim : e === 'npu' ? pl.npu : hw.npu ? pl.npu : pl.cim);
-  const hops = (a: Engine | 'dram', b: Engine | 'dram') =>
-    hopsBetween(hw.noc.topology, hw.noc.k, a === 'dram' ? pl.dram : node(a), b === 'dram' ? pl.dram : node(b));
-  const avgHops = averageHopsUniform(hw.noc.topology, hw.noc.k);
   const busy: Record<Engine, number> = { npu: 0, cim: 0, vector: 0 };
-  const total = zeroEnergy();
+  const totals = new Float64Array(ENERGY_COMPONENTS.length);
   const perLayer: LayerResult[] = new Array(layers.length);
   let latencyS = 0;
   let macs = 0;
@@ -131,66 +254,44 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
     const s = shapes[i];
     const e = engines[i];
     const core = engineCost(l, s, e, d, plan, c.memo);
-    const energy = { ...core.energy };
-    // NoC: DRAM traffic to the engine and CIM tile scatter/gather overlap with compute.
-    const dramHops = hops(e, 'dram');
-    const base = core.latencyS > 0 ? core.latencyS : 1e-12;
-    const streamBytes = core.dramBytes + core.localNocBytes;
-    const load = (streamBytes * 8) / (hw.noc.linkWidthBits * d.noc.frequencyHz) / base;
-    const t1 = nocTransfer(core.dramBytes, dramHops, d.noc, load);
-    const t2 = nocTransfer(core.localNocBytes, avgHops, d.noc, load);
-    let nocBytes = streamBytes;
-    let nocS = t1.latencyS + t2.latencyS;
-    energy.noc = t1.energyJ + t2.energyJ;
-    let layerS = Math.max(core.latencyS, nocS);
-    // Activations produced on another engine cross over before the layer starts.
-    if (prev !== null && node(prev) !== node(e)) {
-      const bytes = (layerInputs(l) * bitsOf(l).inputBits) / 8;
-      if (hw.mapping.transferVia === 'noc') {
-        const t = nocTransfer(bytes, hops(prev, e), d.noc, 0);
-        energy.noc += t.energyJ;
-        layerS += t.latencyS;
-        nocS += t.latencyS;
-      } else {
-        const up = nocTransfer(bytes, hops(prev, 'dram'), d.noc, 0);
-        const down = nocTransfer(bytes, hops('dram', e), d.noc, 0);
-        energy.noc += up.energyJ + down.energyJ;
-        energy.dram += 2 * bytes * 8 * hw.dram.energyJPerBit;
-        const t = up.latencyS + down.latencyS + (2 * bytes) / hw.dram.bandwidthBytesPerS;
-        layerS += t;
-        nocS += up.latencyS + down.latencyS;
-      }
-      nocBytes += bytes;
+    const crossing = prev !== null && c.geometry.site[prev] !== c.geometry.site[e];
+    const key = crossing ? `${prev}>${core.engine}` : '';
+    let byCore = c.composites.get(core);
+    if (byCore === undefined) {
+      byCore = new Map();
+      c.composites.set(core, byCore);
+    }
+    let comp = byCore.get(key);
+    if (comp === undefined) {
+      comp = composite(l, core, e, prev, hw, c);
+      byCore.set(key, comp);
     }
     prev = e;
-    let energyJ = 0;
-    for (const k of ENERGY_COMPONENTS) {
-      total[k] += energy[k];
-      energyJ += energy[k];
-    }
-    busy[e] += layerS;
-    latencyS += layerS;
+    for (let k = 0; k < totals.length; k++) totals[k] += comp.vec[k];
+    busy[e] += comp.latencyS;
+    latencyS += comp.latencyS;
     const layerMacs = s ? s.macs : 0;
     macs += layerMacs;
     perLayer[i] = {
       name: l.name, kind: l.kind, block: l.block, engine: e, macs: layerMacs,
-      cycles: core.cycles, latencyS: layerS, energyJ,
+      cycles: core.cycles, latencyS: comp.latencyS, energyJ: comp.energyJ,
       activeUnits: core.activeUnits, utilisation: core.utilisation, crossbars: core.crossbars, adcConversions: core.adcConversions,
-      access: core.access, energy, nocBytes, nocLatencyS: nocS, bound: nocS > core.latencyS ? 'noc' : core.bound,
+      access: core.access, energy: comp.energy, nocBytes: comp.nocBytes, nocLatencyS: comp.nocS,
+      bound: comp.nocS > core.latencyS ? 'noc' : core.bound,
     };
   }
   const intervalS = hw.mapping.pipeline ? Math.max(busy.npu, busy.cim, busy.vector) : latencyS;
   // Leakage: the whole chip leaks for the time each inference occupies it.
-  total.leakage = c.leakageW * intervalS;
+  totals[ENERGY_COMPONENTS.indexOf('leakage')] += c.leakageW * intervalS;
   let energyJ = 0;
   const breakdown: Record<string, { energyJ: number; latencyS?: number }> = {};
-  for (const k of ENERGY_COMPONENTS) {
-    energyJ += total[k];
-    breakdown[k] = { energyJ: total[k] };
-  }
+  ENERGY_COMPONENTS.forEach((k, i) => {
+    energyJ += totals[i];
+    breakdown[k] = { energyJ: totals[i] };
+  });
   for (const e of ['npu', 'cim', 'vector'] as const) breakdown[`engine:${e}`] = { energyJ: sumEngine(perLayer, e), latencyS: busy[e] };
   return {
-    latencyS, intervalS, energyJ, areaMm2: c.areaMm2, powerW: energyJ / intervalS, macs, perLayer, breakdown,
+    latencyS, intervalS, energyJ, areaMm2: c.areaMm2, powerW: intervalS > 0 ? energyJ / intervalS : 0, macs, perLayer, breakdown,
     area: { ...c.area }, engineBusyS: busy,
     cim: { crossbarsNeeded: plan.crossbarsNeeded, weightsResident: !plan.program && plan.crossbarsNeeded > 0, replication: plan.replication },
   };

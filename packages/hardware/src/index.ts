@@ -12,3 +12,5 @@ export { averageHopsUniform, hopsBetween, nocTransfer, saturationInjection, cred
 export { areaBreakdown, totalAreaMm2 } from './area';
 export { schemeEngine } from './mapping';
 export * as tech from './tech';
+export { hardwareSpace, applyHardwareCandidate, MIN_GLB_BYTES_PER_PE, type HardwareSpaceOptions } from './space';
+export { validateNetwork, type NetworkFile } from './network';

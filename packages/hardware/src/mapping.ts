@@ -20,17 +20,17 @@ export function schemeEngine(l: LayerSpec, hw: HardwareConfig): Engine | null {
   if (layerMacs(l) === 0) return 'vector';
   const m = hw.mapping;
   const dynamic = !hasStaticWeights(l);
-  const npuOr = (): Engine => (hw.npu ? 'npu' : 'vector');
+  const npuSide: Engine = hw.npu ? 'npu' : 'vector';
   switch (m.scheme) {
     case 'npu-only':
-      return npuOr();
+      return npuSide;
     case 'cim-only':
       return 'cim';
     case 'cim-static':
-      return dynamic ? npuOr() : 'cim';
+      return dynamic ? npuSide : 'cim';
     case 'per-layer': {
       const e = m.assignment[l.name] ?? (l.block !== undefined ? m.assignment[l.block] : undefined) ?? m.defaultEngine;
-      return e === 'npu' ? npuOr() : e;
+      return e === 'npu' ? npuSide : e;
     }
     case 'greedy-edp':
       return null;

@@ -87,7 +87,7 @@ function neurram(): unknown {
 /**
  * Edge NPU + RRAM CIM SoC at 22 nm (H4H-NAS-style): a 16×16 weight-stationary NPU with 256 KiB
  * GLB beside NeuroSim-default CIM tiles (128×128, 5-bit ADC shared by 8 columns, 1 GHz, RRAM
- * 100 kΩ/1.7 MΩ, 0.55 V read); 2-bit cells to fit the example networks; 4×4 mesh NoC.
+ * 100 kΩ/1.7 MΩ, 0.55 V read); 2048 tiles with 2-bit cells hold 4 M 8-bit weights, enough for the example ViT and hybrid; 4×4 mesh NoC.
  */
 function edge(): unknown {
   return {
@@ -97,7 +97,7 @@ function edge(): unknown {
     dvfs: { ...ALPHA_POWER, maxFrequencyAtNominalHz: 1e9, npu: { voltageV: 0.9, frequencyHz: 800e6 }, cim: { voltageV: 0.9, frequencyHz: 800e6 }, noc: { voltageV: 0.9, frequencyHz: 800e6 } },
     npu: { dataflow: 'weight-stationary-v1', peRows: 16, peCols: 16, rfBytes: 64, glbBytes: 262144, glbBandwidthBitsPerCycle: 512, doubleBuffering: true },
     cim: {
-      cellTech: 'rram', tiles: 1024, rows: 128, cols: 128, cellBits: 2, adcBits: 5, dacBits: 1, columnsPerAdc: 8,
+      cellTech: 'rram', tiles: 2048, rows: 128, cols: 128, cellBits: 2, adcBits: 5, dacBits: 1, columnsPerAdc: 8,
       gMinSiemens: 1 / 1.7e6, gMaxSiemens: 1 / 100e3, readVoltageV: 0.55, readPulseS: 2e-9, differential: true,
       writeEnergyPerCellJ: 10e-12, writeTimePerRowS: 100e-9, bufferBytes: 262144,
     },
@@ -113,7 +113,7 @@ const BUILT_IN: ReadonlyArray<[string, string, () => unknown]> = [
   ['eyeriss-65nm-v1', 'Eyeriss-like 168-PE row-stationary array, 65 nm, Accelergy energies (Timeloop example)', eyeriss],
   ['tpu-like-v1', 'TPU v1-like 256×256 weight-stationary systolic array, 28 nm, 700 MHz', tpu],
   ['neurram-130nm-v1', 'NeuRRAM-like chip: 48 RRAM cores 256×256, 130 nm, differential, bit-serial inputs', neurram],
-  ['edge-npu-cim-v1', 'edge SoC, 22 nm: 16×16 WS NPU + 1024 RRAM tiles 128×128 (NeuroSim defaults) + 4×4 mesh NoC', edge],
+  ['edge-npu-cim-v1', 'edge SoC, 22 nm: 16×16 WS NPU + 2048 RRAM tiles 128×128 (NeuroSim defaults) + 4×4 mesh NoC', edge],
 ];
 for (const [name, description, raw] of BUILT_IN) {
   hardwarePresets.register({ name, description, create: () => validateHardwareConfig(raw()) });

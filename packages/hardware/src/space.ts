@@ -1,0 +1,171 @@
+import { SearchSpace, type Candidate, type Choice, type Constraint, type Decision } from '@cosearch/core';
+import type { HardwareConfig, Scheme, Topology } from './config';
+import { dataflowRegistry } from './dataflows/registry';
+import { maxFrequencyHz } from './dvfs';
+import { losslessAdcBits } from './crossbar';
+import { totalAreaMm2 } from './area';
+import { getHardwarePreset } from './presets';
+import { validateHardwareConfig } from './validate';
+
+/** Choices of each hardware decision; every list is optional (defaults below). */
+export interface HardwareSpaceOptions {
+  /** Config the candidate modifies (default 'edge-npu-cim-v1'); fixes the DVFS law and the engines present. */
+  base?: HardwareConfig;
+  dataflows?: string[];
+  peRows?: number[];
+  peCols?: number[];
+  glbKiB?: number[];
+  cimTiles?: number[];
+  /** Crossbar rows = cols. */
+  xbarSize?: number[];
+  adcBits?: number[];
+  columnsPerAdc?: number[];
+  schemes?: Scheme[];
+  voltagesV?: number[];
+  frequenciesHz?: number[];
+  topologies?: Topology[];
+  nocLinkBits?: number[];
+  nocVirtualChannels?: number[];
+  nocBufferFlits?: number[];
+  /** Block labels: adds one `engine.<block>` decision each (phase 'system'), used by scheme 'per-layer'. */
+  blocks?: string[];
+  /** Adds an 'area-budget' constraint on the candidate's total area, mm². */
+  maxAreaMm2?: number;
+}
+
+/** GLB bytes per PE below which the array starves (rule of thumb: Eyeriss ≈ 650, TPU v1 ≈ 380, NVDLA-small ≈ 2000). */
+export const MIN_GLB_BYTES_PER_PE = 64;
+
+const d = (name: string, phase: string, choices: readonly Choice[], description: string): Decision => ({ name, phase, choices, description });
+
+/**
+ * The hardware fragment of the joint search space: phase 'hardware' (NPU dataflow and array,
+ * GLB, CIM tiles, crossbar size, ADC) and phase 'system' (execution scheme, V/f point shared by the
+ * domains, NoC topology/width/VCs/buffers, per-block engines), with the constraints that make a
+ * combination infeasible. `applyHardwareCandidate` turns a candidate into a config.
+ */
+export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
+  const base = options.base ?? getHardwarePreset('edge-npu-cim-v1');
+  const decisions: Decision[] = [];
+  const constraints: Constraint[] = [];
+  if (base.npu) {
+    decisions.push(
+      d('hw.dataflow', 'hardware', options.dataflows ?? dataflowRegistry.names(), 'NPU dataflow template'),
+      d('hw.peRows', 'hardware', options.peRows ?? [8, 12, 16, 32], 'NPU PE array rows'),
+      d('hw.peCols', 'hardware', options.peCols ?? [8, 14, 16, 32], 'NPU PE array columns'),
+      d('hw.glbKiB', 'hardware', options.glbKiB ?? [32, 64, 128, 256, 512], 'NPU global buffer, KiB'),
+    );
+    constraints.push({
+      name: 'glb-too-small',
+      decisions: ['hw.glbKiB', 'hw.peRows', 'hw.peCols'],
+      check: (c) => {
+        if (c['hw.glbKiB'] === undefined || c['hw.peRows'] === undefined || c['hw.peCols'] === undefined) return null;
+        const pes = (c['hw.peRows'] as number) * (c['hw.peCols'] as number);
+        const need = (pes * MIN_GLB_BYTES_PER_PE) / 1024;
+        return (c['hw.glbKiB'] as number) < need ? `${c['hw.glbKiB']} KiB GLB < ${need} KiB for ${pes} PEs (${MIN_GLB_BYTES_PER_PE} B/PE)` : null;
+      },
+    });
+  }
+  if (base.cim) {
+    decisions.push(
+      d('hw.cimTiles', 'hardware', options.cimTiles ?? [64, 256, 1024, 4096], 'CIM crossbar arrays'),
+      d('hw.xbarSize', 'hardware', options.xbarSize ?? [64, 128, 256], 'crossbar rows = columns'),
+      d('hw.adcBits', 'hardware', options.adcBits ?? [3, 4, 5, 6, 7, 8], 'ADC resolution, bits'),
+      d('hw.columnsPerAdc', 'hardware', options.columnsPerAdc ?? [1, 4, 8, 16], 'columns sharing one ADC'),
+    );
+    const cim = base.cim;
+    constraints.push({
+      name: 'adc-above-lossless',
+      decisions: ['hw.adcBits', 'hw.xbarSize'],
+      check: (c) => {
+        if (c['hw.adcBits'] === undefined || c['hw.xbarSize'] === undefined) return null;
+        const max = losslessAdcBits(c['hw.xbarSize'] as number, cim.dacBits, cim.cellBits);
+        return (c['hw.adcBits'] as number) > max ? `${c['hw.adcBits']}-bit ADC exceeds the lossless ${max} bits of a ${c['hw.xbarSize']}-row column` : null;
+      },
+    });
+  }
+  const schemes: Scheme[] = options.schemes ?? (base.npu && base.cim
+    ? ['npu-only', 'cim-only', 'cim-static', 'greedy-edp', ...(options.blocks?.length ? ['per-layer' as const] : [])]
+    : base.npu ? ['npu-only'] : ['cim-only']);
+  const dv = base.dvfs;
+  decisions.push(
+    d('sys.scheme', 'system', schemes, 'execution scheme (engine per layer)'),
+    d('sys.voltageV', 'system', options.voltagesV ?? [0.6, 0.7, 0.8, 0.9, 1.0], 'supply of every DVFS domain, V'),
+    d('sys.frequencyHz', 'system', options.frequenciesHz ?? [200e6, 400e6, 600e6, 800e6, 1e9], 'clock of every domain, Hz'),
+    d('sys.nocTopology', 'system', options.topologies ?? ['mesh', 'torus', 'ring'], 'NoC topology'),
+    d('sys.nocLinkBits', 'system', options.nocLinkBits ?? [32, 64, 128, 256], 'NoC link width = flit size, bits'),
+    d('sys.nocVcs', 'system', options.nocVirtualChannels ?? [1, 2, 4], 'virtual channels per port'),
+    d('sys.nocBufferFlits', 'system', options.nocBufferFlits ?? [2, 4, 8], 'buffer depth per VC, flits'),
+  );
+  for (const b of options.blocks ?? []) {
+    decisions.push(d(`engine.${b}`, 'system', base.npu ? ['npu', 'cim'] : ['cim'], `engine of block ${b} (scheme per-layer)`));
+  }
+  constraints.push({
+    name: 'vf-infeasible',
+    decisions: ['sys.voltageV', 'sys.frequencyHz'],
+    check: (c) => {
+      if (c['sys.voltageV'] === undefined || c['sys.frequencyHz'] === undefined) return null;
+      const v = c['sys.voltageV'] as number;
+      const fMax = maxFrequencyHz(v, dv.nominalVoltageV, dv.thresholdVoltageV, dv.alpha, dv.maxFrequencyAtNominalHz);
+      return (c['sys.frequencyHz'] as number) > fMax * (1 + 1e-9) ? `${(c['sys.frequencyHz'] as number) / 1e6} MHz > f_max(${v} V) = ${(fMax / 1e6).toFixed(0)} MHz` : null;
+    },
+  });
+  if (options.maxAreaMm2 !== undefined) {
+    const budget = options.maxAreaMm2;
+    const names = decisions.filter((x) => x.phase === 'hardware' || x.name.startsWith('sys.noc')).map((x) => x.name);
+    constraints.push({
+      name: 'area-budget',
+      decisions: names,
+      check: (c) => {
+        if (names.some((n) => c[n] === undefined)) return null;
+        const a = totalAreaMm2(applyDecisions(base, c as Candidate));
+        return a > budget ? `area ${a.toFixed(2)} mm² > budget ${budget} mm²` : null;
+      },
+    });
+  }
+  return new SearchSpace(decisions, constraints);
+}
+
+function clone(hw: HardwareConfig): HardwareConfig {
+  return JSON.parse(JSON.stringify(hw)) as HardwareConfig;
+}
+
+/** Writes the candidate's hardware decisions into a copy of `base` (no validation). */
+function applyDecisions(base: HardwareConfig, c: Candidate): HardwareConfig {
+  const hw = clone(base);
+  const num = (k: string) => c[k] as number;
+  if (hw.npu) {
+    if (c['hw.dataflow'] !== undefined) hw.npu.dataflow = c['hw.dataflow'] as string;
+    if (c['hw.peRows'] !== undefined) hw.npu.peRows = num('hw.peRows');
+    if (c['hw.peCols'] !== undefined) hw.npu.peCols = num('hw.peCols');
+    if (c['hw.glbKiB'] !== undefined) hw.npu.glbBytes = num('hw.glbKiB') * 1024;
+  }
+  if (hw.cim) {
+    if (c['hw.cimTiles'] !== undefined) hw.cim.tiles = num('hw.cimTiles');
+    if (c['hw.xbarSize'] !== undefined) hw.cim.rows = hw.cim.cols = num('hw.xbarSize');
+    if (c['hw.adcBits'] !== undefined) hw.cim.adcBits = num('hw.adcBits');
+    if (c['hw.columnsPerAdc'] !== undefined) hw.cim.columnsPerAdc = Math.min(num('hw.columnsPerAdc'), hw.cim.cols);
+  }
+  if (c['sys.scheme'] !== undefined) hw.mapping.scheme = c['sys.scheme'] as Scheme;
+  for (const dom of ['npu', 'cim', 'noc'] as const) {
+    if (c['sys.voltageV'] !== undefined) hw.dvfs[dom].voltageV = num('sys.voltageV');
+    if (c['sys.frequencyHz'] !== undefined) hw.dvfs[dom].frequencyHz = num('sys.frequencyHz');
+  }
+  if (c['sys.nocTopology'] !== undefined) hw.noc.topology = c['sys.nocTopology'] as Topology;
+  if (c['sys.nocLinkBits'] !== undefined) hw.noc.linkWidthBits = hw.noc.flitBits = num('sys.nocLinkBits');
+  if (c['sys.nocVcs'] !== undefined) hw.noc.virtualChannels = num('sys.nocVcs');
+  if (c['sys.nocBufferFlits'] !== undefined) hw.noc.bufferDepthFlits = num('sys.nocBufferFlits');
+  for (const [k, v] of Object.entries(c)) {
+    if (k.startsWith('engine.')) hw.mapping.assignment[k.slice('engine.'.length)] = v as 'npu' | 'cim';
+  }
+  return hw;
+}
+
+/**
+ * A config from `base` with the candidate's hardware decisions applied (`hw.*`, `sys.*`,
+ * `engine.<block>`; other keys, e.g. network decisions, are ignored). The result is validated:
+ * an infeasible V/f point throws a `ConfigError` naming `dvfs.<domain>.frequencyHz`.
+ */
+export function applyHardwareCandidate(base: HardwareConfig, candidate: Readonly<Candidate>): HardwareConfig {
+  return validateHardwareConfig(applyDecisions(base, candidate as Candidate));
+}
