@@ -12,3 +12,4 @@ export * from './problems/synthetic';
 export * from './report/data';
 export * from './report/charts';
 export * from './report/write';
+export * from './problems/cosearch-config';

@@ -1,0 +1,185 @@
+import * as path from 'node:path';
+import { ConfigError, asObject, booleanField, hashString, numberField, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
+import { SYNTHETIC_DEFAULTS, datasetRegistry, validateDatasetConfig, type ResolvedDatasetConfig } from '@cosearch/datasets';
+import { getHardwarePreset, validateHardwareConfig, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
+import { validateSupernetConfig, type SupernetConfig } from '@cosearch/supernet';
+
+/**
+ * Config sections of the `cosearch-v1` problem (network × hardware co-search on a dataset):
+ * `dataset`, `network`, `hardware`, `accuracy`. Validated here, once, with field paths.
+ */
+export interface NetworkSection {
+  supernet: SupernetConfig;
+  /** Supernet checkpoint folder; trained (then saved there) when missing. Null = the shared cache, keyed by a hash of what determines the weights. */
+  checkpoint: string | null;
+  /** Options of the supernet training run (see @cosearch/supernet), used only when the checkpoint is missing. */
+  train: Obj;
+  /** Seed of the supernet's initialisation and training. */
+  seed: number;
+  /** Operand bit width of the layer list handed to the hardware model. */
+  bits: number;
+}
+
+export interface HardwareSection {
+  preset: string;
+  /** The preset with `overrides` deep-merged in, validated. */
+  base: HardwareConfig;
+  space: Omit<HardwareSpaceOptions, 'base'>;
+}
+
+export interface CimAccuracy {
+  device: string;
+  weightBits: number | null;
+  /** Independent programmings (simulated chips) averaged per candidate. */
+  chips: number;
+  programmingNoise: number | null;
+  stuckProbability: number | null;
+}
+
+export interface AccuracySection {
+  split: 'val' | 'test';
+  /** Evaluate on the first `samples` images of the split (a fixed subset). */
+  samples: number;
+  /** BN re-calibration images, drawn from the head of the training split. */
+  calibrationSamples: number;
+  cim: CimAccuracy | null;
+}
+
+export interface CosearchSections {
+  dataset: ResolvedDatasetConfig;
+  network: NetworkSection;
+  hardware: HardwareSection;
+  accuracy: AccuracySection;
+}
+
+/** Input shape of a dataset config without loading it (the supernet's defaults depend on it). */
+export function datasetShape(d: ResolvedDatasetConfig): { height: number; width: number; channels: number; numClasses: number } {
+  switch (d.name) {
+    case 'mnist':
+    case 'fashion-mnist':
+      return { height: 28, width: 28, channels: 1, numClasses: 10 };
+    case 'cifar10':
+      return { height: 32, width: 32, channels: 3, numClasses: 10 };
+    case 'cifar100':
+      return { height: 32, width: 32, channels: 3, numClasses: d.labelMode === 'coarse' ? 20 : 100 };
+    default: {
+      const o = { ...SYNTHETIC_DEFAULTS, ...(d.options ?? {}) } as Record<string, number>;
+      return { height: o.height, width: o.width, channels: o.channels, numClasses: o.numClasses };
+    }
+  }
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects (arrays and scalars replace). */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function numberList(v: unknown, p: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
+    throw new ConfigError(p, v, 'a non-empty list of positive numbers');
+  }
+  return v as number[];
+}
+
+function stringList(v: unknown, p: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw new ConfigError(p, v, 'a non-empty list of names');
+  return v as string[];
+}
+
+const SPACE_NUMBER_LISTS = ['peRows', 'peCols', 'glbKiB', 'cimTiles', 'xbarSize', 'adcBits', 'columnsPerAdc', 'voltagesV', 'frequenciesHz', 'nocLinkBits', 'nocVirtualChannels', 'nocBufferFlits'] as const;
+const SPACE_STRING_LISTS = ['dataflows', 'schemes', 'topologies', 'blocks'] as const;
+
+function validateHardware(raw: unknown): HardwareSection {
+  const p = 'hardware';
+  const o = asObject(raw ?? {}, p);
+  rejectUnknownKeys(o, p, ['preset', 'overrides', 'space']);
+  const preset = stringField(o, 'preset', p, 'edge-npu-cim-v1');
+  const presetConfig = getHardwarePreset(preset);
+  let base: HardwareConfig;
+  try {
+    base = validateHardwareConfig(deepMerge(presetConfig, o.overrides ?? {}));
+  } catch (err) {
+    // name the field as the user wrote it
+    if (err instanceof ConfigError) throw new ConfigError(`hardware.overrides.${err.field.replace(/^hardware\./, '')}`, err.value, err.allowed);
+    throw err;
+  }
+  const s = asObject(o.space ?? {}, 'hardware.space');
+  rejectUnknownKeys(s, 'hardware.space', [...SPACE_NUMBER_LISTS, ...SPACE_STRING_LISTS, 'maxAreaMm2']);
+  const space: Record<string, unknown> = {};
+  for (const k of SPACE_NUMBER_LISTS) if (s[k] !== undefined) space[k] = numberList(s[k], `hardware.space.${k}`);
+  for (const k of SPACE_STRING_LISTS) if (s[k] !== undefined) space[k] = stringList(s[k], `hardware.space.${k}`);
+  if (s.maxAreaMm2 !== undefined) space.maxAreaMm2 = numberField(s, 'maxAreaMm2', 'hardware.space', { above: 0 });
+  return { preset, base, space: space as Omit<HardwareSpaceOptions, 'base'> };
+}
+
+function validateNetwork(raw: unknown, shape: ReturnType<typeof datasetShape>, seed: number): NetworkSection {
+  const p = 'network';
+  const o = asObject(raw ?? {}, p);
+  rejectUnknownKeys(o, p, ['supernet', 'checkpoint', 'train', 'seed', 'bits']);
+  const sn = asObject(o.supernet ?? {}, 'network.supernet');
+  const supernet = validateSupernetConfig(
+    { inputHeight: shape.height, inputWidth: shape.width, inputChannels: shape.channels, numClasses: shape.numClasses, ...sn },
+    'network.supernet',
+  );
+  if (supernet.inputHeight !== shape.height || supernet.inputChannels !== shape.channels || supernet.numClasses !== shape.numClasses) {
+    throw new ConfigError('network.supernet', sn, `an input shape matching the dataset (${shape.height}×${shape.width}×${shape.channels}, ${shape.numClasses} classes)`);
+  }
+  return {
+    supernet,
+    checkpoint: o.checkpoint === undefined ? null : stringField(o, 'checkpoint', p),
+    train: asObject(o.train ?? {}, 'network.train'),
+    seed: numberField(o, 'seed', p, { integer: true, min: 0 }, seed),
+    bits: numberField(o, 'bits', p, { integer: true, min: 1, max: 32 }, 8),
+  };
+}
+
+function validateAccuracy(raw: unknown): AccuracySection {
+  const p = 'accuracy';
+  const o = asObject(raw ?? {}, p);
+  rejectUnknownKeys(o, p, ['split', 'samples', 'calibrationSamples', 'cim']);
+  let cim: CimAccuracy | null = null;
+  if (o.cim !== undefined && o.cim !== null && o.cim !== false) {
+    const c = asObject(o.cim, 'accuracy.cim');
+    rejectUnknownKeys(c, 'accuracy.cim', ['device', 'weightBits', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
+    if (booleanField(c, 'enabled', 'accuracy.cim', true)) {
+      cim = {
+        device: stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1'),
+        weightBits: c.weightBits === undefined ? null : numberField(c, 'weightBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }),
+        chips: numberField(c, 'chips', 'accuracy.cim', { integer: true, min: 1, max: 100 }, 3),
+        programmingNoise: c.programmingNoise === undefined ? null : numberField(c, 'programmingNoise', 'accuracy.cim', { min: 0, max: 1 }),
+        stuckProbability: c.stuckProbability === undefined ? null : numberField(c, 'stuckProbability', 'accuracy.cim', { min: 0, max: 1 }),
+      };
+    }
+  }
+  return {
+    split: oneOf(o.split ?? 'val', 'accuracy.split', ['val', 'test'] as const),
+    samples: numberField(o, 'samples', p, { integer: true, min: 1 }, 500),
+    calibrationSamples: numberField(o, 'calibrationSamples', p, { integer: true, min: 1 }, 256),
+    cim,
+  };
+}
+
+export function validateCosearchSections(sections: Record<string, unknown>, seed: number): CosearchSections {
+  if (sections.dataset === undefined) {
+    throw new ConfigError('dataset', undefined, `an object {name: ${datasetRegistry.names().map((n) => JSON.stringify(n)).join(' | ')}, ...}`);
+  }
+  const dataset = validateDatasetConfig(sections.dataset, datasetRegistry.names());
+  const network = validateNetwork(sections.network, datasetShape(dataset), seed);
+  return { dataset, network, hardware: validateHardware(sections.hardware), accuracy: validateAccuracy(sections.accuracy) };
+}
+
+/** Checkpoint folder: the configured one, or one in the shared cache named by a hash of everything that determines the weights. */
+export function checkpointDir(s: CosearchSections, cacheDir: string): string {
+  if (s.network.checkpoint) return path.resolve(s.network.checkpoint);
+  const key = JSON.stringify({ dataset: s.dataset, supernet: s.network.supernet, train: s.network.train, seed: s.network.seed });
+  return path.join(cacheDir, `supernet-${s.dataset.name}-${hashString(key).toString(16).padStart(8, '0')}`);
+}

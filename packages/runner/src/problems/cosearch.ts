@@ -1,0 +1,160 @@
+import {
+  Rng,
+  SearchSpace,
+  hashString,
+  type Candidate,
+  type Metrics,
+} from '@cosearch/core';
+import { initBackend } from '@cosearch/backend';
+import { loadDataset, take, type ImageSet } from '@cosearch/datasets';
+import { applyHardwareCandidate, evaluate as evaluateHardware, hardwareSpace, type HardwareResult } from '@cosearch/hardware';
+import { Supernet, archFromCandidate, archKey, evaluateSubnet, subnetLayers, supernetSpace, type SubnetArch } from '@cosearch/supernet';
+import { programWeights } from '@cosearch/cim-training';
+import { registerProblem, type CandidateEvaluator, type LayerCost, type Problem, type ProblemContext } from '../problem';
+import { checkpointDir, validateCosearchSections, type CosearchSections } from './cosearch-config';
+import { ensureSupernet } from './supernet-cache';
+
+/**
+ * `cosearch-v1`: joint network × hardware co-search. The space is the supernet's network
+ * decisions (phase `network`) merged with the hardware model's decisions (phases `hardware`,
+ * `system`). A candidate is evaluated by
+ *   accuracy — the subnet's inherited accuracy on a fixed subset of the validation split (BN
+ *              re-calibrated), or with `accuracy.cim`, the mean over simulated chips of the
+ *              accuracy with the weights of CIM-mapped layers as read back from a programmed
+ *              RRAM array (cim-training `programWeights`);
+ *   latency, energy, area — the hardware model on the subnet's layer list and the candidate's
+ *              hardware configuration (preset + decisions).
+ * Accuracy depends only on the network (and, with CIM, on which layers the design maps to CIM),
+ * so it is memoised per worker.
+ */
+class CosearchProblem implements Problem {
+  readonly space: SearchSpace;
+
+  constructor(
+    readonly s: CosearchSections,
+    readonly ctx: ProblemContext,
+  ) {
+    this.space = SearchSpace.merge(supernetSpace(s.network.supernet), hardwareSpace({ ...s.hardware.space, base: s.hardware.base }));
+  }
+
+  arch(c: Candidate): SubnetArch {
+    return archFromCandidate(this.s.network.supernet, c);
+  }
+
+  hardware(c: Candidate): HardwareResult {
+    const layers = subnetLayers(this.s.network.supernet, this.arch(c), { bits: this.s.network.bits });
+    return evaluateHardware(layers, applyHardwareCandidate(this.s.hardware.base, c));
+  }
+
+  async prepare(): Promise<void> {
+    loadDataset(this.s.dataset); // a missing or corrupt dataset fails here, before any worker starts
+    await ensureSupernet(this.s, checkpointDir(this.s, this.ctx.cacheDir), this.ctx.log);
+  }
+
+  async createEvaluator(): Promise<CandidateEvaluator> {
+    await initBackend({ quiet: true });
+    const s = this.s;
+    const data = loadDataset(s.dataset);
+    const split = s.accuracy.split === 'val' ? data.val : data.test;
+    const evalSet: ImageSet = take(split, Math.min(s.accuracy.samples, split.n));
+    const calibration: ImageSet = take(data.train, Math.min(s.accuracy.calibrationSamples, data.train.n));
+    const net = await Supernet.load(checkpointDir(s, this.ctx.cacheDir));
+    const accuracyMemo = new Map<string, { accuracy: number; std: number; clean: number }>();
+    const problem = this;
+
+    const cleanAccuracy = async (arch: SubnetArch): Promise<number> => {
+      const key = `clean:${archKey(arch)}`;
+      const hit = accuracyMemo.get(key);
+      if (hit) return hit.accuracy;
+      const r = await evaluateSubnet(net, arch, evalSet, { calibration });
+      accuracyMemo.set(key, { accuracy: r.accuracy, std: 0, clean: r.accuracy });
+      return r.accuracy;
+    };
+
+    /** Mean ± std accuracy over simulated chips, weights of CIM-mapped layers programmed (seeded by arch + mapping). */
+    const cimAccuracy = async (arch: SubnetArch, cimLayers: string[], clean: number) => {
+      const cim = s.accuracy.cim!;
+      const key = `cim:${archKey(arch)}:${cimLayers.join(',')}`;
+      const hit = accuracyMemo.get(key);
+      if (hit) return hit;
+      const onCim = new Set(cimLayers);
+      const mapped = (param: string) => {
+        const base = param.replace(/\.w$/, '');
+        return onCim.has(base) || onCim.has(`${base}.conv`);
+      };
+      const accs: number[] = [];
+      const root = new Rng(hashString(key) | 0);
+      for (let chip = 0; chip < cim.chips; chip++) {
+        const chipRng = root.fork(`chip-${chip}`);
+        const r = await evaluateSubnet(net, arch, evalSet, {
+          calibration,
+          weightTransform: (name, w) =>
+            mapped(name)
+              ? programWeights(w, {
+                  device: cim.device,
+                  rng: chipRng.fork(name),
+                  ...(cim.weightBits !== null ? { weightBits: cim.weightBits } : {}),
+                  ...(cim.programmingNoise !== null ? { programmingNoise: cim.programmingNoise } : {}),
+                  ...(cim.stuckProbability !== null ? { stuckProbability: cim.stuckProbability } : {}),
+                })
+              : w,
+        });
+        accs.push(r.accuracy);
+      }
+      const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
+      const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
+      const out = { accuracy: mean, std, clean };
+      accuracyMemo.set(key, out);
+      return out;
+    };
+
+    return {
+      async evaluate(c: Candidate) {
+        const arch = problem.arch(c);
+        const t0 = performance.now();
+        const hw = problem.hardware(c);
+        const t1 = performance.now();
+        const clean = await cleanAccuracy(arch);
+        const t2 = performance.now();
+        const cimLayers = hw.perLayer.filter((l) => l.engine === 'cim').map((l) => l.name);
+        let accuracy = clean;
+        const extra: Record<string, number> = {
+          powerW: hw.powerW, macs: hw.macs, cimLayers: cimLayers.length, cleanAccuracy: clean,
+        };
+        if (s.accuracy.cim && cimLayers.length > 0) {
+          const r = await cimAccuracy(arch, cimLayers, clean);
+          accuracy = r.accuracy;
+          extra.cimAccuracyStd = r.std;
+        }
+        const t3 = performance.now();
+        const metrics: Metrics = { accuracy, latencyS: hw.latencyS, energyJ: hw.energyJ, areaMm2: hw.areaMm2, extra };
+        return { metrics, timing: { hardwareS: (t1 - t0) / 1000, supernetS: (t2 - t1) / 1000, cimS: (t3 - t2) / 1000 } };
+      },
+      dispose: () => net.dispose(),
+    };
+  }
+
+  breakdown(c: Candidate): LayerCost[] {
+    return this.hardware(c)
+      .perLayer.filter((l) => l.latencyS > 0 || l.energyJ > 0)
+      .map((l) => ({ layer: l.name, unit: l.engine.toUpperCase(), latencyS: l.latencyS, energyJ: l.energyJ }));
+  }
+
+  describe() {
+    return {
+      dataset: this.s.dataset.name,
+      'hardware preset': this.s.hardware.preset,
+      accuracy: this.s.accuracy.cim
+        ? `supernet (inherited weights) on ${this.s.accuracy.samples} ${this.s.accuracy.split} images; CIM layers programmed on ${this.s.accuracy.cim.chips} simulated ${this.s.accuracy.cim.device} chips`
+        : `supernet (inherited weights) on ${this.s.accuracy.samples} ${this.s.accuracy.split} images`,
+    };
+  }
+}
+
+registerProblem({
+  name: 'cosearch-v1',
+  description: 'network (supernet) × hardware (NPU+CIM+NoC+DVFS model) co-search on a dataset, optional CIM accuracy under device noise',
+  keys: ['dataset', 'network', 'hardware', 'accuracy'],
+  defaults: { dataset: { name: 'mnist' }, hardware: { preset: 'edge-npu-cim-v1' }, accuracy: { split: 'val', samples: 500 } },
+  create: ({ config, ctx }) => new CosearchProblem(validateCosearchSections(config.sections, config.seed), ctx),
+});
