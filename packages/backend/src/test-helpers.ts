@@ -9,6 +9,9 @@ export function seeded(shape: number[], seed: number): Float32Array {
   return tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array).slice();
 }
 
+// Silences tfjs's "install tfjs-node" banner, printed on the cpu backend's first write.
+tf.env().set('IS_TEST', true);
+
 let ready = false;
 /** Makes both backends available (wasm with the cosearch kernels) and leaves cpu active. */
 export async function setupBackends(): Promise<void> {
@@ -41,4 +44,34 @@ export function relError(a: Float32Array, b: Float32Array): number {
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return diff / scale;
+}
+
+/**
+ * Brute-force depthwise-convolution gradients straight from the definition
+ *   y[n,oy,ox,c·M+m] = Σ_{ky,kx} x[n, oy·s+ky·d−pt, ox·s+kx·d−pl, c] · w[ky,kx,c,m]
+ * (the cpu backend's backprop kernels ignore dilations, so they cannot serve as reference there).
+ */
+export function depthwiseGradReference(
+  x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], dy: Float32Array, dyShape: number[],
+  stride: number, dilation: number, padTop: number, padLeft: number,
+): { dx: Float32Array; dW: Float32Array } {
+  const [n, h, wd, c] = xShape;
+  const [fh, fw, , m] = wShape;
+  const [, oh, ow] = dyShape;
+  const dx = new Float32Array(x.length);
+  const dW = new Float32Array(w.length);
+  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++)
+    for (let ky = 0; ky < fh; ky++) for (let kx = 0; kx < fw; kx++) {
+      const iy = oy * stride + ky * dilation - padTop;
+      const ix = ox * stride + kx * dilation - padLeft;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+      for (let ch = 0; ch < c; ch++) for (let k = 0; k < m; k++) {
+        const g = dy[((b * oh + oy) * ow + ox) * c * m + ch * m + k];
+        const xi = ((b * h + iy) * wd + ix) * c + ch;
+        const wi = ((ky * fw + kx) * c + ch) * m + k;
+        dW[wi] += x[xi] * g;
+        dx[xi] += w[wi] * g;
+      }
+    }
+  return { dx, dW };
 }

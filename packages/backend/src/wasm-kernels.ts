@@ -3,6 +3,7 @@ import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './kernels/depthwise-backprop-filter';
 import { depthwiseConv2dNativeBackpropInput } from './kernels/depthwise-backprop-input';
+import { oneHot } from './kernels/one-hot';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
 
 /**
@@ -50,8 +51,10 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
 ];
 
 /**
- * Kernels wasm has but implements as plain loops far slower than the XNNPACK convolution;
- * replaced by the equivalent convolution (same results to float rounding, 2–8× faster).
+ * Kernels wasm has but that are too slow or wrong there:
+ * - Conv2DBackpropInput: a plain loop far slower than XNNPACK; replaced by the equivalent
+ *   forward convolution (same results to float rounding, 2–8× faster);
+ * - OneHot: ignores dtype 'float32' and fractional on/off values (writes int32 bits).
  */
 export const WASM_REPLACED_KERNELS: readonly tf.KernelConfig[] = [
   {
@@ -59,6 +62,11 @@ export const WASM_REPLACED_KERNELS: readonly tf.KernelConfig[] = [
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs }) =>
       conv2dBackpropInput(inputs.dy as tf.TensorInfo, inputs.filter as tf.TensorInfo, attrs as unknown as tf.Conv2DBackpropInputAttrs),
+  },
+  {
+    kernelName: tf.OneHot,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs }) => oneHot(inputs.indices as tf.TensorInfo, attrs as unknown as tf.OneHotAttrs),
   },
 ];
 
