@@ -13,3 +13,4 @@ export * from './report/data';
 export * from './report/charts';
 export * from './report/write';
 export * from './problems/cosearch-config';
+export * from './suite';

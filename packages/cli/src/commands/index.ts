@@ -4,7 +4,8 @@ import { searchCommand } from './search';
 import { resumeCommand } from './resume';
 import { reportCommand } from './report';
 import { startCommand } from './start';
+import { suiteCommand } from './suite';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand];

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/core';
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
+import { problemRegistry } from '@cosearch/runner';
 
 /**
  * `cosearch list <kind>`: what is registered under each plug-in kind. Later packages add their
@@ -11,6 +12,7 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   rewards: () => rewardRegistry.list() as RegistryEntry<unknown, never>[],
   datasets: () => datasetRegistry.list() as RegistryEntry<unknown, never>[],
   policies: () => policyRegistry.list() as RegistryEntry<unknown, never>[],
+  problems: () => problemRegistry.list() as RegistryEntry<unknown, never>[],
 };
 
 export function formatEntries(entries: RegistryEntry<unknown, never>[]): string {
