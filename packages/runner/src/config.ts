@@ -15,6 +15,7 @@ import {
   type Objective,
   type Obj,
 } from '@cosearch/core';
+import { executorEntry } from './pool';
 
 /**
  * The experiment config: one JSON file describing a co-search run. This module validates the
@@ -66,17 +67,19 @@ export interface ExperimentConfig {
   output: string;
   /** Problem plug-in (search space + evaluator) from `problemRegistry`. */
   problem: string;
+  /** Where evaluations run, from `executorRegistry` (`local` threads; `queue` with @cosearch/queue). */
+  executor: string;
   /** `{ name, ...params }` for core `createReward`. */
   reward: Obj;
   policy: PolicyConfig;
   search: SearchConfig;
   objectives: Objective[];
   report: { top: number };
-  /** Sections owned by the problem plug-in, validated by it. */
+  /** Sections owned by the problem plug-in (and the executor), validated by them. */
   sections: Record<string, unknown>;
 }
 
-export const RUNNER_KEYS = ['$schema', 'description', 'name', 'seed', 'output', 'problem', 'reward', 'policy', 'search', 'objectives', 'report'] as const;
+export const RUNNER_KEYS = ['$schema', 'description', 'name', 'seed', 'output', 'problem', 'executor', 'reward', 'policy', 'search', 'objectives', 'report'] as const;
 
 export function validatePolicyConfig(raw: unknown, p: string): PolicyConfig {
   const o = asObject(raw, p);
@@ -148,7 +151,8 @@ function validateObjectives(raw: unknown): Objective[] {
 export function validateExperimentConfig(raw: unknown, problemKeys: (problem: string) => readonly string[]): ExperimentConfig {
   const o = asObject(raw, 'config');
   const problem = stringField(o, 'problem', '', 'cosearch-v1');
-  const keys = problemKeys(problem);
+  const executor = stringField(o, 'executor', '', 'local');
+  const keys = [...problemKeys(problem), ...executorEntry(executor).keys];
   rejectUnknownKeys(o, '', [...RUNNER_KEYS, ...keys]);
   const name = stringField(o, 'name', '', 'experiment');
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError('name', name, 'letters, digits, ".", "_" or "-"');
@@ -164,6 +168,7 @@ export function validateExperimentConfig(raw: unknown, problemKeys: (problem: st
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 31 - 1 }, 1),
     output: stringField(o, 'output', '', path.join('runs', name)),
     problem,
+    executor,
     reward: asObject(o.reward, 'reward'),
     policy: validatePolicyConfig(o.policy, 'policy'),
     search: validateSearch(o.search),
@@ -191,6 +196,7 @@ export function configToJSON(c: ExperimentConfig): Obj {
     seed: c.seed,
     output: c.output,
     problem: c.problem,
+    ...(c.executor !== 'local' ? { executor: c.executor } : {}),
     reward: c.reward,
     policy: c.policy,
     search: { ...c.search, stages: c.search.stages.map((s) => (s.policy ? s : { name: s.name, phases: s.phases, budget: s.budget, others: s.others })) },

@@ -6,7 +6,7 @@ import { buildExperiment } from './build';
 import { readCheckpoint, writeJsonAtomic, type Checkpoint } from './checkpoint';
 import { configToJSON, readConfigFile, type ExperimentConfig } from './config';
 import { Journal, readJournal, sortedRecords, type EvalRecord } from './journal';
-import { createPool } from './pool';
+import { executorEntry, executorRegistry } from './pool';
 import type { Problem, ProblemContext } from './problem';
 import { Progress, type ProgressSink } from './progress';
 import { writeReport } from './report/write';
@@ -53,6 +53,7 @@ export function prepareExperiment(raw: unknown, opts: RunOptions = {}, runDir = 
   if (opts.workers !== undefined) config.search.workers = opts.workers;
   createReward(config.reward);
   checkStages(problem.space, config);
+  executorEntry(config.executor).validate?.(config);
   // dry-run the first stage's policy: unknown names and bad params fail here, before any work
   const factory = opts.createPolicy ?? createPolicy;
   for (const s of config.search.stages) {
@@ -100,7 +101,7 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   }
   if (checkpoint || logged.length) progress.message(`resuming ${dir} from evaluation ${checkpoint?.evals ?? 0} (${logged.length} in the log)`);
   await problem.prepare?.();
-  const pool = await createPool({ workers: config.search.workers, config: raw, problem, ctx: { ...ctx, runDir: dir } });
+  const pool = await executorRegistry.create(config.executor, { config, raw, problem, ctx: { ...ctx, runDir: dir }, workers: config.search.workers });
   const journal = new Journal(journalFile);
   let stop = false;
   let interrupts = 0;
