@@ -1,0 +1,78 @@
+import { asObject, checkNumber, ConfigError, rejectUnknownKeys, type Obj } from '@cosearch/core';
+import { validateCrossbarConfig, type CrossbarConfig } from '../crossbar/config';
+import { resolveDevice } from '../devices/presets';
+import type { DeviceParams } from '../devices/types';
+import { modelRegistry } from '../model/arch';
+import { schemeRegistry, SCHEME_ALIASES } from '../schemes/registry';
+
+/** Options of `trainCim` (plain data; validated by `validateTrainOptions`). */
+export interface CimTrainOptions {
+  /** Network name in `modelRegistry` ('lenet5', 'mlp'). */
+  model: string;
+  /** Scheme name or alias: 'float' | 'naive' | 'mixed-precision' | 'hwa' (or '*-v1'). */
+  scheme: string;
+  schemeParams: Record<string, unknown>;
+  /** Device preset name or full parameters (used by the analog schemes and for reports). */
+  device: DeviceParams | string;
+  crossbar: Partial<CrossbarConfig>;
+  epochs: number;
+  batchSize: number;
+  /** SGD learning rate (per-step, batch-mean gradient). */
+  lr: number;
+  /** Multiply the learning rate by this after every epoch. */
+  lrDecay: number;
+  seed: number;
+  /** Weight range of the analog layers: wScale = weightRange·√(6/fan-in) (the He-uniform bound). */
+  weightRange: number;
+  /** Train on the first `trainLimit` training images only (0 = all). */
+  trainLimit: number;
+  /** Progress lines (stderr in the CLI); silent when absent. */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedTrainOptions extends Omit<CimTrainOptions, 'device' | 'crossbar' | 'scheme'> {
+  scheme: string;
+  device: DeviceParams;
+  crossbar: CrossbarConfig;
+}
+
+export const TRAIN_DEFAULTS = {
+  model: 'lenet5',
+  scheme: 'mixed-precision',
+  schemeParams: {},
+  device: 'reram-sb-aihwkit-v1',
+  crossbar: {},
+  epochs: 10,
+  batchSize: 32,
+  lr: 0.05,
+  lrDecay: 0.85,
+  seed: 1,
+  weightRange: 2,
+  trainLimit: 0,
+};
+
+export function validateTrainOptions(raw: Partial<CimTrainOptions>): ResolvedTrainOptions {
+  const o: Obj = { ...TRAIN_DEFAULTS, ...asObject(raw, 'options') };
+  rejectUnknownKeys(o, 'options', [...Object.keys(TRAIN_DEFAULTS), 'log']);
+  const model = String(o.model);
+  if (!modelRegistry.has(model)) throw new ConfigError('options.model', model, `one of ${modelRegistry.names().join(', ')}`);
+  const scheme = SCHEME_ALIASES[String(o.scheme)] ?? String(o.scheme);
+  if (!schemeRegistry.has(scheme)) {
+    throw new ConfigError('options.scheme', o.scheme, `one of ${[...Object.keys(SCHEME_ALIASES), ...schemeRegistry.names()].join(', ')}`);
+  }
+  return {
+    model,
+    scheme,
+    schemeParams: asObject(o.schemeParams, 'options.schemeParams'),
+    device: resolveDevice(o.device as DeviceParams | string),
+    crossbar: validateCrossbarConfig(o.crossbar, 'options.crossbar'),
+    epochs: checkNumber(o.epochs, 'options.epochs', { integer: true, min: 1 }),
+    batchSize: checkNumber(o.batchSize, 'options.batchSize', { integer: true, min: 1 }),
+    lr: checkNumber(o.lr, 'options.lr', { above: 0 }),
+    lrDecay: checkNumber(o.lrDecay, 'options.lrDecay', { above: 0, max: 1 }),
+    seed: checkNumber(o.seed, 'options.seed', { integer: true }),
+    weightRange: checkNumber(o.weightRange, 'options.weightRange', { above: 0 }),
+    trainLimit: checkNumber(o.trainLimit, 'options.trainLimit', { integer: true, min: 0 }),
+    log: raw.log,
+  };
+}
