@@ -23,9 +23,9 @@ test('each stage changes only its own decisions; the others are held at the best
   for (let step = 0; step < 20; step++) {
     const held = p.held();
     if (best) expect(held).toEqual(best.c);
-    const cs = p.ask(5);
-    const stage = p.phase(); // the stage of the proposals just made
+    const stage = p.phase(); // the stage the next ask draws from
     seen.push(stage);
+    const cs = p.ask(5);
     for (const c of cs) {
       for (const d of prob.space.decisions) {
         if (stage === 'network+hardware+system') {
@@ -55,6 +55,7 @@ test('an ask spanning a stage boundary is split between the stages', () => {
   const net = prob.space.decisions.filter((d) => d.phase !== 'network');
   expect(cs.slice(0, 4).every((c) => net.every((d) => c[d.name] === held[d.name]))).toBe(true);
   expect(p.phase()).toBe('hardware');
+  expect(p.stageIndex()).toBe(1);
   const nonHw = prob.space.decisions.filter((d) => d.phase !== 'hardware');
   expect(cs.slice(4).every((c) => nonHw.every((d) => c[d.name] === held[d.name]))).toBe(true);
 });

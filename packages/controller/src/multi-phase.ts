@@ -65,9 +65,15 @@ export class MultiPhasePolicy implements Policy {
     return this.incumbent ? this.incumbent.candidate : this.initialHeld;
   }
 
-  /** Label of the stage that made the most recent proposals (the next ask may move on). */
+  /**
+   * Label of the stage the next ask() draws from (the current one, or the next when the current
+   * budget is spent); the stage itself only switches inside ask(), after every earlier result
+   * the caller told has reached the finishing stage's policy.
+   */
   phase(): string {
-    return this.schedule[this.stage].name ?? this.schedule[this.stage].phases.join('+');
+    const next = this.stage < this.schedule.length - 1 && this.askedInStage >= this.schedule[this.stage].budget;
+    const spec = this.schedule[next ? this.stage + 1 : this.stage];
+    return spec.name ?? spec.phases.join('+');
   }
 
   /** Index of the active stage. */

@@ -1,0 +1,132 @@
+/**
+ * Controller benchmark (issue: controller): every policy at equal evaluation budgets on problems
+ * with a known optimum; median and quartiles over seeds of the best reward found and of the
+ * regret (optimum − best); policy overhead per proposal (ask + tell time, evaluation excluded).
+ *
+ *   nice -n 10 node --conditions=@cosearch/source --import tsx tools/bench/controller.bench.ts \
+ *     [--seeds 10] [--budgets 200,500,1000] [--problems synthetic,hardware] [--policies a,b] [--batch 10]
+ *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.15] (multi-phase stage share)
+ *
+ * Policies that do not know the budget (all but multi-phase) run once to the largest budget and
+ * are read at each budget (the first b proposals of that run ARE a budget-b run); the
+ * multi-phase schedule scales with the budget, so it runs once per budget.
+ */
+import { createPolicy, type Policy } from '@cosearch/controller';
+import type { Candidate } from '@cosearch/core';
+import { hardwareBench, syntheticBench, type BenchProblem } from './controller-problems';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+const seeds = Number(arg('seeds', '10'));
+const budgets = arg('budgets', '200,500,1000').split(',').map(Number);
+const batch = Number(arg('batch', '10'));
+const problems = arg('problems', 'synthetic,hardware').split(',');
+
+/** Tuned settings (see packages/controller/README.md for how they were chosen). */
+const RL = { hidden: 32, learningRate: 0.01, batchSize: 10, temperature: 5, tanhConstant: 2.5, entropyWeight: 1e-4, ...JSON.parse(arg('rl', '{}')) };
+/** Share of the budget given to each single-phase stage of the multi-phase schedule. */
+const stageShare = Number(arg('stage', '0.15'));
+type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean };
+const SETUPS: Record<string, Setup> = {
+  'random-v1': { policy: 'random-v1', params: () => ({}) },
+  'evolution-v1': { policy: 'evolution-v1', params: () => ({ population: 20, sampleSize: 5 }) },
+  'nsga2-v1': { policy: 'nsga2-v1', params: () => ({ population: 20, objectives: ['reward'] }) },
+  'reinforce-v1': { policy: 'reinforce-v1', params: () => RL },
+  'ppo-v1': { policy: 'ppo-v1', params: () => ({ ...RL, epochs: 4 }) },
+  'multi-phase-v1 (reinforce)': {
+    policy: 'multi-phase-v1',
+    budgetAware: true,
+    params: (b) => {
+      const stage = Math.round((stageShare * b) / batch) * batch;
+      return {
+        phases: [
+          { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: RL },
+          { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: RL },
+          { phases: ['system'], budget: stage, policy: 'reinforce-v1', params: RL },
+          { phases: ['network', 'hardware', 'system'], budget: b - 3 * stage, policy: 'reinforce-v1', params: RL, name: 'joint' },
+        ],
+      };
+    },
+  },
+};
+const policies = arg('policies', Object.keys(SETUPS).join(',')).split(',');
+
+/** Runs one policy for `budget` evaluations; returns the best-so-far after each budget in `marks`. */
+function run(problem: BenchProblem, setup: Setup, seed: number, budget: number, marks: number[]): { best: number[]; ms: number } {
+  const policy: Policy = createPolicy(setup.policy, { space: problem.space, seed, params: setup.params(budget) });
+  let best = -Infinity, done = 0, ms = 0;
+  const out: number[] = [];
+  while (done < budget) {
+    const n = Math.min(batch, budget - done);
+    const t0 = performance.now();
+    const cs: Candidate[] = policy.ask(n);
+    ms += performance.now() - t0;
+    const results = cs.map((c) => ({ candidate: c, reward: problem.reward(c) }));
+    for (const r of results) best = Math.max(best, r.reward);
+    const t1 = performance.now();
+    policy.tell(results);
+    ms += performance.now() - t1;
+    done += n;
+    for (const m of marks) if (done === m) out.push(best);
+  }
+  policy.dispose?.();
+  return { best: out, ms };
+}
+
+function quartiles(xs: number[]): [number, number, number] {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => {
+    const i = p * (s.length - 1), lo = Math.floor(i), hi = Math.ceil(i);
+    return s[lo] + (s[hi] - s[lo]) * (i - lo);
+  };
+  return [q(0.25), q(0.5), q(0.75)];
+}
+const fmt = (x: number, d = 3) => x.toFixed(d);
+const cell = (xs: number[], d = 3) => {
+  const [a, m, b] = quartiles(xs);
+  return `${fmt(m, d)} [${fmt(a, d)}, ${fmt(b, d)}]`;
+};
+
+const started = performance.now();
+for (const name of problems) {
+  const problem = name === 'synthetic' ? syntheticBench() : hardwareBench((s) => process.stderr.write(`${s}\n`));
+  console.log(`\n### ${problem.name}: ${problem.note}; optimum ${fmt(problem.optimum, 4)}; ${seeds} seeds, batches of ${batch}\n`);
+  console.log('| policy | budget | best reward, median [q1, q3] | regret, median [q1, q3] | overhead ms/proposal |');
+  console.log('|---|---:|---|---|---:|');
+  const medianRegret: Record<string, number[]> = {};
+  for (const pname of policies) {
+    const setup = SETUPS[pname];
+    if (!setup) throw new Error(`unknown policy setup ${pname}; have ${Object.keys(SETUPS).join(', ')}`);
+    const best: number[][] = budgets.map(() => []);
+    const ms: number[][] = budgets.map(() => []);
+    for (let seed = 0; seed < seeds; seed++) {
+      if (setup.budgetAware) {
+        budgets.forEach((b, i) => {
+          const r = run(problem, setup, seed, b, [b]);
+          best[i].push(r.best[0]);
+          ms[i].push(r.ms / b);
+        });
+      } else {
+        const max = Math.max(...budgets);
+        const r = run(problem, setup, seed, max, budgets);
+        budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
+      }
+      process.stderr.write(`${problem.name} ${pname} seed ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    }
+    medianRegret[pname] = [];
+    budgets.forEach((b, i) => {
+      const regret = best[i].map((x) => problem.optimum - x);
+      medianRegret[pname].push(quartiles(regret)[1]);
+      console.log(`| ${pname} | ${b} | ${cell(best[i], 4)} | ${cell(regret, 4)} | ${fmt(quartiles(ms[i])[1], 3)} |`);
+    });
+  }
+  if (medianRegret['random-v1']) {
+    console.log('\nmedian regret relative to random search (lower is better):');
+    for (const [p, rs] of Object.entries(medianRegret)) {
+      console.log(`  ${p}: ${rs.map((r, i) => `${budgets[i]}: ${fmt(r / Math.max(1e-12, medianRegret['random-v1'][i]), 2)}`).join(', ')}`);
+    }
+  }
+}
+console.log(`\nwall time ${((performance.now() - started) / 1000).toFixed(0)} s (shared 2-core machine)`);
