@@ -1,4 +1,4 @@
-import { CosearchError } from './errors';
+import { CosearchError, MetricError } from './errors';
 import { isMaximised, metricValue, type Metrics } from './metrics';
 
 /** One objective of a Pareto archive: a metric name and whether larger is better. */
@@ -63,6 +63,9 @@ export class ParetoArchive<T = unknown> {
   /** Inserts a point; returns true when it joined the front. */
   insert(item: T, values: readonly number[]): boolean {
     if (values.length !== this.objectives.length) throw new CosearchError(`expected ${this.objectives.length} objective values, got ${values.length}`);
+    // A NaN would neither dominate nor be dominated and so sit on the front for ever.
+    const bad = values.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new MetricError(`Pareto objective ${this.objectives[bad].metric} must be finite, got ${values[bad]}`);
     const v = toMin(values, this.objectives);
     for (const e of this.entries) {
       const ev = toMin(e.values, this.objectives);
@@ -121,6 +124,8 @@ export function nonDominatedIndices(pointsMin: readonly (readonly number[])[]): 
  * reference in every objective contribute nothing.
  */
 export function hypervolume(points: readonly (readonly number[])[], reference: readonly number[], objectives: readonly Objective[]): number {
+  if (reference.length !== objectives.length) throw new CosearchError(`hypervolume reference has ${reference.length} values for ${objectives.length} objectives`);
+  if (points.some((p) => p.length !== objectives.length)) throw new CosearchError(`hypervolume points must have ${objectives.length} values each`);
   const ref = toMin(reference, objectives);
   const pts = points.map((p) => toMin(p, objectives)).filter((p) => p.every((x, i) => x < ref[i]));
   return hvMin(pts, ref);

@@ -57,12 +57,13 @@ export class SearchSpace {
       });
       this.byName.set(decision.name, { index, decision, choiceIndex });
     });
+    // Set before checking constraints: the error message below lists this.names().
+    this.decisions = [...decisions];
     for (const c of constraints) {
       for (const d of c.decisions) {
         if (!this.byName.has(d)) throw new ConfigError(`constraints.${c.name}.decisions`, d, `one of ${this.names().join(', ')}`);
       }
     }
-    this.decisions = [...decisions];
     this.constraints = [...constraints];
   }
 
@@ -187,15 +188,20 @@ export class SearchSpace {
   /**
    * A uniformly random candidate, assigning decisions in order and drawing each among the
    * choices the constraints allow (uniform over choices, not over feasible candidates).
-   * Throws when some decision has no feasible choice left.
+   * `fixed` pins some decisions (validated; constraints see them from the start). Throws when
+   * some decision has no feasible choice left or the fixed choices break a constraint.
    */
   sample(rng: Rng, fixed: Readonly<Partial<Candidate>> = {}): Candidate {
-    const out: Partial<Candidate> = {};
-    for (const d of this.decisions) {
-      if (d.name in fixed) {
-        out[d.name] = fixed[d.name] as Choice;
-        continue;
+    for (const [name, value] of Object.entries(fixed)) {
+      const d = this.decision(name);
+      if (this.indexOf(name, value as Choice) < 0) {
+        throw new CandidateError(`decision ${name}: ${showValue(value)} is not allowed; allowed: ${d.choices.map(showValue).join(', ')}`);
       }
+    }
+    // Fixed choices are assigned first so the masks of the other decisions respect them too.
+    const out: Partial<Candidate> = { ...fixed };
+    for (const d of this.decisions) {
+      if (d.name in fixed) continue;
       const mask = this.feasibleMask(out, d.name);
       const allowed = d.choices.filter((_, i) => mask[i]);
       if (allowed.length === 0) {
@@ -203,7 +209,12 @@ export class SearchSpace {
       }
       out[d.name] = rng.pick(allowed);
     }
-    return out as Candidate;
+    // Fixed choices themselves are not masked; say so when they break a constraint.
+    const broken = this.violations(out);
+    if (broken.length) throw new CandidateError(`fixed choices ${showValue(fixed)} are infeasible: ${broken.join('; ')}`);
+    const ordered: Candidate = {};
+    for (const d of this.decisions) ordered[d.name] = out[d.name] as Choice;
+    return ordered;
   }
 
   /** The sub-space of the decisions whose phase is in `phases` (constraints kept if all their decisions remain). */

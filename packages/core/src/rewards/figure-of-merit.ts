@@ -1,5 +1,6 @@
 import { assertFiniteMetrics, metricValue, type Metrics } from '../metrics';
 import { numberField, oneOf, type Obj } from '../validate';
+import { MetricError } from '../errors';
 import type { Reward, RewardBreakdown } from './reward';
 
 /**
@@ -30,7 +31,10 @@ export class FigureOfMeritReward implements Reward {
   explain(m: Metrics): RewardBreakdown {
     assertFiniteMetrics(m);
     const fom = metricValue(m, this.metric);
-    const decades = Math.log10(Math.max(fom, Number.MIN_VALUE) / this.reference);
+    // A zero EDP/EDAP (e.g. a zero latency from a broken hardware model) would otherwise give a
+    // huge finite reward via log10 of the smallest double; refuse it instead.
+    if (!(fom > 0)) throw new MetricError(`${this.name} needs ${this.metric} > 0, got ${fom} (energyJ=${m.energyJ}, latencyS=${m.latencyS}${this.metric === 'edap' ? `, areaMm2=${m.areaMm2}` : ''})`);
+    const decades = Math.log10(fom / this.reference);
     const reward = this.accuracyWeight * m.accuracy - decades;
     return { reward, terms: { [this.metric]: fom, [`log10 ${this.metric}/ref`]: decades }, violations: [] };
   }

@@ -1,6 +1,6 @@
 import { assertFiniteMetrics, metricValue, type Metrics } from '../metrics';
 import { asObject, checkNumber, numberField, oneOf, type Obj } from '../validate';
-import { ConfigError } from '../errors';
+import { ConfigError, MetricError } from '../errors';
 import type { Reward, RewardBreakdown } from './reward';
 
 /**
@@ -50,6 +50,8 @@ export class MnasNetReward implements Reward {
     let r = m.accuracy;
     for (const t of this.targets) {
       const v = metricValue(m, t.metric);
+      // (m/T)^w needs m > 0: 0^w is infinite for w < 0 and a negative base gives NaN.
+      if (!(v > 0)) throw new MetricError(`mnasnet-v1 needs ${t.metric} > 0, got ${v}`);
       const w = v <= t.target ? t.alpha : t.beta;
       const f = Math.pow(v / t.target, w);
       terms[`${t.metric} factor`] = f;

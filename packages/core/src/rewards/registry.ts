@@ -40,11 +40,15 @@ rewardRegistry.register({
   create: (c) => FigureOfMeritReward.fromConfig('edap', c),
 });
 
-/** Builds a reward from plain config `{ name: 'mnasnet-v1', ...params }`. */
+/**
+ * Builds a reward from plain config `{ name: 'mnasnet-v1', ...params }`. Parameters left out
+ * take the entry's listed `defaults` (what `cosearch list rewards` shows).
+ */
 export function createReward(config: unknown): Reward {
   const o = asObject(config, 'reward');
   const name = stringField(o, 'name', 'reward');
-  const rest: Obj = { ...o };
+  const entry = rewardRegistry.get(name);
+  const rest: Obj = { ...(entry.defaults ?? {}), ...o };
   delete rest.name;
-  return rewardRegistry.create(name, rest);
+  return entry.create(rest);
 }
