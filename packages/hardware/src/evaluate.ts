@@ -274,7 +274,7 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
     macs += layerMacs;
     perLayer[i] = {
       name: l.name, kind: l.kind, block: l.block, engine: e, macs: layerMacs,
-      cycles: core.cycles, latencyS: comp.latencyS, energyJ: comp.energyJ,
+      cycles: core.cycles, latencyS: comp.latencyS, engineLatencyS: core.latencyS, energyJ: comp.energyJ,
       activeUnits: core.activeUnits, utilisation: core.utilisation, crossbars: core.crossbars, adcConversions: core.adcConversions,
       access: core.access, energy: comp.energy, nocBytes: comp.nocBytes, nocLatencyS: comp.nocS,
       bound: comp.nocS > core.latencyS ? 'noc' : core.bound,

@@ -61,8 +61,8 @@ export interface NocTransfer {
 }
 
 /**
- * A stream of `bytes` over `hops` hops (REFERENCES §4): packets of packetFlits flits, one head
- * flit each (single-flit packets carry the header inline); link cycles per flit ⌈flit/width⌉.
+ * A stream of `bytes` over `hops` hops (REFERENCES §4): packets of up to packetFlits flits, one
+ * head flit each (single-flit packets carry the header inline); link cycles per flit ⌈flit/width⌉.
  * Latency = (H+1)·t_router + H·t_link + serialisation (flits × cycles per flit / credit
  * efficiency) + contention H·ρ/(2(1 − ρ))·packet cycles (M/D/1), with the channel load ρ capped
  * just below saturation. Energy = flits × flit bits × ((H+1)·E_router + H·length·E_link).
@@ -73,7 +73,8 @@ export function nocTransfer(bytes: number, hops: number, p: NocParams, load: num
   const payloadFlits = Math.ceil((bytes * 8) / n.flitBits);
   const payloadPerPacket = n.packetFlits > 1 ? n.packetFlits - 1 : 1;
   const packets = Math.ceil(payloadFlits / payloadPerPacket);
-  const flits = n.packetFlits > 1 ? packets * n.packetFlits : payloadFlits;
+  // Packets carry up to packetFlits − 1 payload flits behind their head; the last one may be short.
+  const flits = n.packetFlits > 1 ? payloadFlits + packets : payloadFlits;
   const cyclesPerFlit = Math.ceil(n.flitBits / n.linkWidthBits);
   const rho = Math.min(Math.max(load, 0), 0.95);
   const packetCycles = n.packetFlits * cyclesPerFlit;

@@ -65,7 +65,10 @@ export interface LayerResult {
   engine: Engine;
   macs: number;
   cycles: number;
+  /** Layer time including NoC streaming (overlapped) and transfers from another engine, s. */
   latencyS: number;
+  /** The engine's own time (compute and memory levels, CIM programming), before the NoC, s. */
+  engineLatencyS: number;
   energyJ: number;
   activeUnits: number;
   utilisation: number;

@@ -113,13 +113,27 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
   if (options.maxAreaMm2 !== undefined) {
     const budget = options.maxAreaMm2;
     const names = decisions.filter((x) => x.phase === 'hardware' || x.name.startsWith('sys.noc')).map((x) => x.name);
+    // For decisions not yet assigned, the choice with the least area (each varied alone from the
+    // base): the check then tests a lower bound, so a sequential sampler never reaches a dead end.
+    const cheapest: Candidate = {};
+    for (const n of names) {
+      const dec = decisions.find((x) => x.name === n)!;
+      let best = dec.choices[0];
+      let bestArea = Infinity;
+      for (const ch of dec.choices) {
+        const a = totalAreaMm2(applyDecisions(base, { [n]: ch }));
+        if (a < bestArea) { bestArea = a; best = ch; }
+      }
+      cheapest[n] = best;
+    }
     constraints.push({
       name: 'area-budget',
       decisions: names,
       check: (c) => {
-        if (names.some((n) => c[n] === undefined)) return null;
-        const a = totalAreaMm2(applyDecisions(base, c as Candidate));
-        return a > budget ? `area ${a.toFixed(2)} mm² > budget ${budget} mm²` : null;
+        const full: Candidate = { ...cheapest };
+        for (const n of names) if (c[n] !== undefined) full[n] = c[n] as Choice;
+        const a = totalAreaMm2(applyDecisions(base, full));
+        return a > budget ? `area ${a.toFixed(2)} mm² > budget ${budget} mm²${names.every((n) => c[n] !== undefined) ? '' : ' (lower bound)'}` : null;
       },
     });
   }

@@ -69,13 +69,25 @@ export function macAreaMm2(aBits: number, bBits: number, nodeNm: number): number
   return 280e-6 * ((aBits * bBits) / 64) * nodeAreaScale(nodeNm);
 }
 
+/** ISAAC (Shafiee et al. ISCA 2016, 32 nm, 1.28 GS/s) SAR ADC energy per conversion for 4…10 bits, pJ. */
+const ISAAC_ADC_PJ = [0.79, 0.99, 1.2, 1.42, 1.67, 1.97, 2.38];
+
 /**
- * SAR ADC energy per conversion, J. ISAAC (32 nm, 1.28 GS/s) 4…10 bit: 0.79/0.99/1.20/1.42/1.67/
- * 1.97/2.38 pJ, fitted as 0.79 pJ·1.2^(b−4) (within 3 %), scaled to the node by the digital factor
- * (the 22 nm Murmann-survey points 0.46/0.53/0.85 pJ at 4/6/8 bit agree within ±30 %).
+ * SAR ADC energy per conversion, J: the ISAAC table at 4…10 bits (geometric interpolation for
+ * fractional bits), extrapolated by ×1.2 per bit outside it (the table's average step), scaled to
+ * the node by the digital factor (the 22 nm Murmann-survey points 0.46/0.53/0.85 pJ at 4/6/8 bit
+ * agree within ±30 %).
  */
 export function adcEnergyJ(bits: number, nodeNm: number): number {
-  return 0.79e-12 * 1.2 ** (bits - 4) * (nodeEnergyScale(nodeNm) / nodeEnergyScale(32));
+  let pj: number;
+  if (bits <= 4) pj = ISAAC_ADC_PJ[0] * 1.2 ** (bits - 4);
+  else if (bits >= 10) pj = ISAAC_ADC_PJ[6] * 1.2 ** (bits - 10);
+  else {
+    const i = Math.floor(bits) - 4;
+    const f = bits - Math.floor(bits);
+    pj = f === 0 ? ISAAC_ADC_PJ[i] : ISAAC_ADC_PJ[i] * (ISAAC_ADC_PJ[i + 1] / ISAAC_ADC_PJ[i]) ** f;
+  }
+  return pj * 1e-12 * (nodeEnergyScale(nodeNm) / nodeEnergyScale(32));
 }
 
 /** SAR ADC area, mm²: ISAAC 8-bit 1200 µm² at 32 nm, capacitor DAC ∝ 2^b, analog area ∝ node (not node²). */

@@ -1,0 +1,60 @@
+import { ConfigError, Rng } from '@cosearch/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyHardwareCandidate, evaluate, getHardwarePreset, hardwareSpace, validateNetwork } from './index';
+
+const hybrid = validateNetwork(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'experiments', 'networks', 'hybrid-cnn-vit-cifar.json'), 'utf8'))).layers;
+
+describe('hardwareSpace', () => {
+  it('has hardware and system phases and masks V/f pairs above f_max(V)', () => {
+    const space = hardwareSpace();
+    expect(space.phases()).toEqual(['hardware', 'system']);
+    const mask = space.feasibleMask({ 'sys.voltageV': 0.6 }, 'sys.frequencyHz');
+    // f_max(0.6 V) = 481 MHz on the edge preset: 200 and 400 MHz allowed.
+    expect(mask).toEqual([true, true, false, false, false]);
+    expect(space.violations({ 'sys.voltageV': 0.6, 'sys.frequencyHz': 1e9 })[0]).toMatch(/vf-infeasible/);
+  });
+
+  it('rejects a GLB too small for the array and an ADC above the lossless resolution', () => {
+    const space = hardwareSpace();
+    expect(space.isFeasible({ 'hw.glbKiB': 32, 'hw.peRows': 32, 'hw.peCols': 32 })).toBe(false);
+    expect(space.isFeasible({ 'hw.glbKiB': 64, 'hw.peRows': 32, 'hw.peCols': 32 })).toBe(true);
+    // 64 rows, 1-bit DAC, 2-bit cells → 6 + 1 + 2 − 1 = 8 lossless bits.
+    expect(space.isFeasible({ 'hw.adcBits': 8, 'hw.xbarSize': 64 })).toBe(true);
+    expect(hardwareSpace({ adcBits: [9], xbarSize: [64] }).isFeasible({ 'hw.adcBits': 9, 'hw.xbarSize': 64 })).toBe(false);
+  });
+
+  it('sampled candidates apply, validate and evaluate to finite metrics; same candidate → same result', () => {
+    const space = hardwareSpace({ blocks: ['attn1', 'conv1'], maxAreaMm2: 20 });
+    const rng = new Rng(7);
+    const base = getHardwarePreset('edge-npu-cim-v1');
+    for (let i = 0; i < 20; i++) {
+      const cand = space.sample(rng);
+      const hw = applyHardwareCandidate(base, cand);
+      const r = evaluate(hybrid, hw);
+      expect(Number.isFinite(r.latencyS) && Number.isFinite(r.energyJ)).toBe(true);
+      expect(r.areaMm2).toBeLessThanOrEqual(20);
+      expect(evaluate(hybrid, applyHardwareCandidate(base, cand))).toEqual(r);
+    }
+  });
+
+  it('applyHardwareCandidate writes each decision and leaves the base untouched', () => {
+    const base = getHardwarePreset('edge-npu-cim-v1');
+    const hw = applyHardwareCandidate(base, {
+      'hw.dataflow': 'row-stationary-v1', 'hw.peRows': 32, 'hw.glbKiB': 128, 'hw.cimTiles': 256, 'hw.xbarSize': 256,
+      'hw.adcBits': 6, 'sys.scheme': 'per-layer', 'sys.voltageV': 0.7, 'sys.frequencyHz': 600e6, 'sys.nocTopology': 'torus',
+      'sys.nocLinkBits': 64, 'engine.attn1': 'npu', 'network.depth': 3,
+    });
+    expect(hw.npu!.dataflow).toBe('row-stationary-v1');
+    expect(hw.npu!.peRows).toBe(32);
+    expect(hw.npu!.glbBytes).toBe(128 * 1024);
+    expect(hw.cim!.rows).toBe(256);
+    expect(hw.cim!.cols).toBe(256);
+    expect(hw.dvfs.cim).toEqual({ voltageV: 0.7, frequencyHz: 600e6 });
+    expect(hw.noc.topology).toBe('torus');
+    expect(hw.noc.flitBits).toBe(64);
+    expect(hw.mapping.assignment).toEqual({ attn1: 'npu' });
+    expect(base.npu!.peRows).toBe(16);
+    expect(() => applyHardwareCandidate(base, { 'sys.voltageV': 0.6, 'sys.frequencyHz': 1e9 })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,42 @@
+import { ConfigError, NotFoundError } from '@cosearch/core';
+import { getHardwarePreset, hardwarePresets, validateHardwareConfig, validateNetwork } from './index';
+
+const raw = () => JSON.parse(JSON.stringify(getHardwarePreset('edge-npu-cim-v1'))) as Record<string, any>;
+
+describe('validateHardwareConfig', () => {
+  it('accepts every preset as JSON round trip', () => {
+    for (const name of hardwarePresets.names()) {
+      const cfg = getHardwarePreset(name);
+      expect(validateHardwareConfig(JSON.parse(JSON.stringify(cfg)))).toEqual(cfg);
+    }
+  });
+
+  it.each([
+    [(o: any) => { o.npu.peRows = 0; }, /invalid npu\.peRows: got 0, expected an integer >= 1/],
+    [(o: any) => { o.npu.dataflow = 'magic'; }, /invalid npu\.dataflow: got "magic", expected one of .*row-stationary-v1/],
+    [(o: any) => { o.cim.adcBits = 2.5; }, /invalid cim\.adcBits/],
+    [(o: any) => { o.cim.gMaxSiemens = 1e-9; }, /invalid cim\.gMaxSiemens.*> gMinSiemens/],
+    [(o: any) => { o.noc.topology = 'star'; }, /invalid noc\.topology: got "star", expected one of "mesh", "torus", "ring"/],
+    [(o: any) => { o.noc.placement.cim = [4, 0]; }, /invalid noc\.placement\.cim.*0\.\.3/],
+    [(o: any) => { o.mapping.scheme = 'fastest'; }, /invalid mapping\.scheme/],
+    [(o: any) => { o.mapping.assignment = { attn1: 'gpu' }; }, /invalid mapping\.assignment\.attn1: got "gpu"/],
+    [(o: any) => { o.npu.typo = 1; }, /invalid npu\.typo: got 1, expected a known field/],
+    [(o: any) => { delete o.npu; delete o.cim; }, /an npu section, a cim section, or both/],
+    [(o: any) => { delete o.cim; }, /invalid mapping\.scheme: got "cim-static", expected "npu-only"/],
+  ])('names the wrong field, its value and what is allowed (%#)', (edit, message) => {
+    const o = raw();
+    edit(o);
+    expect(() => validateHardwareConfig(o)).toThrow(ConfigError);
+    expect(() => validateHardwareConfig(o)).toThrow(message);
+  });
+
+  it('unknown presets list the known ones', () => {
+    expect(() => getHardwarePreset('nope')).toThrow(NotFoundError);
+    expect(() => getHardwarePreset('nope')).toThrow(/edge-npu-cim-v1/);
+  });
+
+  it('network files: layer errors name the layer field', () => {
+    expect(() => validateNetwork({ name: 'x', layers: [{ kind: 'dense', name: 'fc', batch: 1, inFeatures: 0, outFeatures: 3 }] })).toThrow(/layers\[0\]\.inFeatures/);
+    expect(validateNetwork([{ kind: 'dense', name: 'fc', batch: 1, inFeatures: 4, outFeatures: 3 }]).layers).toHaveLength(1);
+  });
+});
