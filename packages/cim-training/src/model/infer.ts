@@ -21,9 +21,9 @@ export interface InferenceSetup {
 }
 
 /** Linear functions for a forward pass: ideal, or one crossbar op per layer with seeded noise. */
-export function makeLinear(crossbar: CrossbarConfig | null, wScales: number[] | undefined, nextSeed: () => number): LinearFn {
+export function makeLinear(crossbar: CrossbarConfig | null, wScales: number[] | undefined, nextSeed: () => number, firstLayer = 0): LinearFn {
   if (!crossbar) return (_l, x, w) => idealLinear(x, w);
-  const ops = wScales!.map((s) => crossbarLinear(crossbar, s, nextSeed));
+  const ops = wScales!.map((s, l) => crossbarLinear(crossbar, s, nextSeed, l !== firstLayer));
   return (l, x, w) => ops[l](x, w);
 }
 

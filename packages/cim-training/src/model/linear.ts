@@ -12,7 +12,13 @@ import { crossbarMvm } from '../crossbar/mvm';
  * `W` holds the weights as read from the devices (weight units); `wScale` maps the normalised
  * conductance difference ±1 to weight units. `nextSeed` supplies reproducible noise seeds.
  */
-export function crossbarLinear(cfg: CrossbarConfig, wScale: number, nextSeed: () => number): (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D {
+export function crossbarLinear(
+  cfg: CrossbarConfig,
+  wScale: number,
+  nextSeed: () => number,
+  /** False for a first layer fed by data: the transposed MVM for dx is then skipped (zeros). */
+  needInputGrad = true,
+): (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D {
   const op = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     const x2 = x as tf.Tensor2D;
     const w2 = w as tf.Tensor2D;
@@ -22,8 +28,9 @@ export function crossbarLinear(cfg: CrossbarConfig, wScale: number, nextSeed: ()
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const seed = nextSeed();
       return tf.tidy(() => {
-        const wt = tf.transpose(tf.div(ws, wScale)) as tf.Tensor2D;
-        const dx = tf.mul(crossbarMvm(dy as tf.Tensor2D, wt, cfg, cfg.cols, seed), wScale);
+        const dx = needInputGrad
+          ? tf.mul(crossbarMvm(dy as tf.Tensor2D, tf.transpose(tf.div(ws, wScale)) as tf.Tensor2D, cfg, cfg.cols, seed), wScale)
+          : tf.zerosLike(xs);
         const dw = tf.matMul(xs, dy as tf.Tensor2D, true, false);
         return [dx, dw];
       });

@@ -3,6 +3,7 @@ import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/cor
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
 import { problemRegistry } from '@cosearch/runner';
+import { deviceModelRegistry, devicePresets, schemeRegistry } from '@cosearch/cim-training';
 
 /**
  * `cosearch list <kind>`: what is registered under each plug-in kind. Later packages add their
@@ -13,6 +14,9 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   datasets: () => datasetRegistry.list() as RegistryEntry<unknown, never>[],
   policies: () => policyRegistry.list() as RegistryEntry<unknown, never>[],
   problems: () => problemRegistry.list() as RegistryEntry<unknown, never>[],
+  devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
+  'device-models': () => deviceModelRegistry.list() as RegistryEntry<unknown, never>[],
+  schemes: () => schemeRegistry.list() as RegistryEntry<unknown, never>[],
 };
 
 export function formatEntries(entries: RegistryEntry<unknown, never>[]): string {
