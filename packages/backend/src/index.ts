@@ -1,2 +1,2 @@
 export * from './init';
-export { registerWasmGradientKernels } from './wasm-kernels';
+export { registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';

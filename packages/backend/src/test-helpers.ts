@@ -9,9 +9,6 @@ export function seeded(shape: number[], seed: number): Float32Array {
   return tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array).slice();
 }
 
-// Silences tfjs's "install tfjs-node" banner, printed on the cpu backend's first write.
-tf.env().set('IS_TEST', true);
-
 let ready = false;
 /** Makes both backends available (wasm with the cosearch kernels) and leaves cpu active. */
 export async function setupBackends(): Promise<void> {
@@ -22,6 +19,10 @@ export async function setupBackends(): Promise<void> {
     ready = true;
   }
   await tf.setBackend('cpu');
+  // Silences the cpu backend's one-time "install tfjs-node" banner (flag read on first write;
+  // setting tfjs's IS_TEST instead would also switch on its kernel leak checks, which its own
+  // fused ops fail).
+  (tf.findBackend('cpu') as unknown as { firstUse: boolean }).firstUse = false;
 }
 
 /** Runs `fn` with `backend` active and returns its tensors' values (disposing everything). */
