@@ -43,6 +43,8 @@ export interface LayerCost {
 
 export interface Problem {
   readonly space: SearchSpace;
+  /** Cheap checks of external inputs (dataset files present), before a run folder is created. */
+  check?(): void;
   prepare?(): Promise<void>;
   createEvaluator(): Promise<CandidateEvaluator>;
   /** Per-layer latency/energy of a design for the report (main thread, after the run). */

@@ -71,7 +71,8 @@ function hasRun(dir: string): boolean {
 /** Starts a new run of a config (a file path or a parsed object) in a fresh run folder. */
 export async function startRun(configOrFile: unknown, opts: RunOptions = {}): Promise<RunResult> {
   const raw = typeof configOrFile === 'string' ? readConfigFile(configOrFile) : configOrFile;
-  const { config } = prepareExperiment(raw, opts);
+  const { config, problem } = prepareExperiment(raw, opts);
+  problem.check?.();
   const dir = path.resolve(opts.out ?? config.output);
   if (hasRun(dir)) throw new CosearchError(`${dir} already holds a run; continue it with \`cosearch resume ${dir}\` or pick another --out`);
   fs.mkdirSync(dir, { recursive: true });

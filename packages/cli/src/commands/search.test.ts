@@ -32,6 +32,14 @@ function synthetic(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** A cosearch-v1 (supernet × hardware) config; these cases fail validation before any training. */
+function real(extra: Record<string, unknown>) {
+  return {
+    name: 'cli-real', dataset: { name: 'mnist' }, hardware: { preset: 'edge-npu-cim-v1' },
+    reward: { name: 'edp-v1' }, policy: { name: 'random-v1' }, search: { budget: 4 }, ...extra,
+  };
+}
+
 function writeConfig(dir: string, c: unknown): string {
   const f = path.join(dir, 'config-in.json');
   fs.writeFileSync(f, JSON.stringify(c));
@@ -86,15 +94,29 @@ describe('bad configs: one clear line, non-zero exit, no stack trace', () => {
     ['unknown reward', synthetic({ reward: { name: 'speed-v1' } }), /^cosearch: unknown reward "speed-v1"; available: .*mnasnet-v1/],
     ['negative budget', synthetic({ search: { budget: -5 } }), /^cosearch: invalid search.budget: got -5, expected an integer >= 1/],
     ['value outside the space', synthetic({ search: { budget: 5, fixed: { 'npu.pes': 3 } } }), /^cosearch: invalid search.fixed.npu.pes: got 3, expected one of 16, 64, 256/],
+    ['missing dataset', real({ dataset: undefined }), /^cosearch: invalid dataset: got undefined, expected an object \{name: .*"mnist"/],
+    ['dataset files not found', real({ dataset: { name: 'cifar10', path: '/nonexistent/cifar' } }), /^cosearch: \/nonexistent\/cifar\/.*file not found/],
+    ['hardware value out of range', real({ hardware: { overrides: { npu: { peRows: -4 } } } }), /^cosearch: invalid hardware.overrides.npu.peRows: got -4, expected an integer >= 1/],
   ];
-  it.each(cases)('%s', (_name, config, message) => {
-    const work = tmp();
-    const r = cosearch(['search', writeConfig(work, config), '--out', path.join(work, 'run'), '--quiet']);
+  // all cases run concurrently (each CLI start costs ~2 s of CPU), then are checked one by one
+  const results = new Map<string, Promise<{ code: number | null; stderr: string; dir: string }>>();
+  beforeAll(() => {
+    for (const [name, config] of cases) {
+      const work = tmp();
+      const dir = path.join(work, 'run');
+      const child = spawn(process.execPath, [...NODE_ARGS, 'search', writeConfig(work, config), '--out', dir, '--quiet'], { cwd: ROOT });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      results.set(name, new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr, dir }))));
+    }
+  });
+  it.each(cases)('%s', async (name, _config, message) => {
+    const r = await results.get(name)!;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
-    expect(fs.existsSync(path.join(work, 'run'))).toBe(false);
+    expect(fs.existsSync(r.dir)).toBe(false);
   });
 
   it('a missing config file', () => {

@@ -46,8 +46,11 @@ class CosearchProblem implements Problem {
     return evaluateHardware(layers, applyHardwareCandidate(this.s.hardware.base, c));
   }
 
+  check(): void {
+    loadDataset(this.s.dataset); // a missing or corrupt dataset fails here, before anything is written
+  }
+
   async prepare(): Promise<void> {
-    loadDataset(this.s.dataset); // a missing or corrupt dataset fails here, before any worker starts
     await ensureSupernet(this.s, checkpointDir(this.s, this.ctx.cacheDir), this.ctx.log);
   }
 
@@ -78,9 +81,11 @@ class CosearchProblem implements Problem {
       const hit = accuracyMemo.get(key);
       if (hit) return hit;
       const onCim = new Set(cimLayers);
+      // supernet weight `X.w` belongs to layer `X` (dense, depthwise, 1×1) or `X.conv` (stem,
+      // transitions); the attention projections `X.q.w`, `X.k.w`, `X.v.w` form layer `X.qkv`
       const mapped = (param: string) => {
         const base = param.replace(/\.w$/, '');
-        return onCim.has(base) || onCim.has(`${base}.conv`);
+        return onCim.has(base) || onCim.has(`${base}.conv`) || onCim.has(base.replace(/\.[qkv]$/, '.qkv'));
       };
       const accs: number[] = [];
       const root = new Rng(hashString(key) | 0);
