@@ -9,4 +9,5 @@ export { FASHION_MNIST_DEFAULT_PATH, FASHION_MNIST_CLASSES } from './fashion-mni
 export { CIFAR10_CLASSES, CIFAR_PIXELS, CIFAR_SIZE } from './cifar';
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx } from './idx';
 export { SYNTHETIC_DEFAULTS, syntheticPrototype, type SyntheticOptions } from './synthetic';
-export { datasetRegistry, loadDataset } from './registry';
+export { datasetRegistry, loadDataset, datasetShape } from './registry';
+export type { DatasetShape } from './shape';

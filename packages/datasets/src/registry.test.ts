@@ -1,5 +1,5 @@
 import { CosearchError, NotFoundError } from '@cosearch/core';
-import { datasetRegistry, loadDataset, type DatasetSplits } from './index';
+import { datasetRegistry, datasetShape, loadDataset, type DatasetSplits } from './index';
 
 describe('datasetRegistry', () => {
   it('lists the built-in loaders', () => {
@@ -19,7 +19,18 @@ describe('datasetRegistry', () => {
     });
     expect(loadDataset({ name: 'tiny-test-v1', seed: 3 }).name).toBe('tiny-test-v1');
     expect(seen[0]).toMatchObject({ name: 'tiny-test-v1', seed: 3, valFraction: 0.1 });
+    expect(datasetShape({ name: 'tiny-test-v1' })).toBeUndefined(); // unknown without loading
     expect(() => datasetRegistry.register({ name: 'tiny-test-v1', description: '', create: () => ({}) as DatasetSplits })).toThrow(CosearchError);
+  });
+
+  it('datasetShape matches what the loaders return, without loading', () => {
+    for (const config of [{ name: 'mnist' }, { name: 'synthetic', options: { height: 5, width: 6, channels: 2, numClasses: 3 } }]) {
+      const d = loadDataset(config);
+      expect(datasetShape(config)).toEqual({ height: d.train.height, width: d.train.width, channels: d.train.channels, numClasses: d.train.numClasses });
+    }
+    expect(datasetShape({ name: 'cifar100', path: '/nowhere', labelMode: 'coarse' })).toEqual({ height: 32, width: 32, channels: 3, numClasses: 20 });
+    expect(datasetShape({ name: 'fashion-mnist', path: '/nowhere' })).toEqual({ height: 28, width: 28, channels: 1, numClasses: 10 });
+    expect(() => datasetShape({ name: 'synthetic', options: { height: 0 } })).toThrow(/dataset\.options\.height/);
   });
 
   it('an unknown name lists what exists', () => {

@@ -1,5 +1,6 @@
 import { Registry } from '@cosearch/core';
 import { validateDatasetConfig, type ResolvedDatasetConfig } from './config';
+import { datasetShape as shapeFor, type DatasetShape } from './shape';
 import { loadMnist } from './mnist';
 import { FASHION_MNIST_DEFAULT_PATH, loadFashionMnist, loadMnistIdx } from './fashion-mnist';
 import { loadCifar10, loadCifar100 } from './cifar';
@@ -55,4 +56,9 @@ datasetRegistry.register({
 export function loadDataset(config: DatasetConfig): DatasetSplits {
   const resolved = validateDatasetConfig(config, datasetRegistry.names());
   return datasetRegistry.create(resolved.name, resolved);
+}
+
+/** Shape of a config's images and its class count without loading it; `undefined` for user-registered datasets. */
+export function datasetShape(config: DatasetConfig): DatasetShape | undefined {
+  return shapeFor(config, datasetRegistry.names());
 }
