@@ -44,6 +44,7 @@ describe('batches', () => {
   });
 
   it('rejects a bad batch size', () => {
-    expect(() => batches(traced(5), 0, new Rng(1)).next()).toThrow(/batchSize: got 0, expected a positive integer/);
+    expect(() => batches(traced(5), 0, new Rng(1))).toThrow(/batchSize: got 0, expected a positive integer/);
+    expect(() => batches(traced(5), 2.5, new Rng(1))).toThrow(/batchSize: got 2\.5/);
   });
 });

@@ -50,6 +50,7 @@ describe('normalise / channelStats', () => {
     expect(Array.from(normalise(s).images)).toEqual([0, 0]);
     expect(() => normalise(rgb(2), [0], [1])).toThrow(/normalise\.mean.*3 per-channel values/);
     expect(() => normalise(rgb(2), [0, 0, 0], [1, -1, 1])).toThrow(ConfigError);
+    expect(() => normalise(rgb(2), [0, 0, 0])).toThrow(/normalise\.std: got undefined, expected given together/);
   });
 });
 

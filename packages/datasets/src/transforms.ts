@@ -27,6 +27,9 @@ export function channelStats(set: ImageSet): { mean: number[]; std: number[] } {
  */
 export function normalise(set: ImageSet, mean?: number[], std?: number[]): ImageSet {
   const c = set.channels;
+  if ((mean === undefined) !== (std === undefined)) {
+    throw new ConfigError(mean === undefined ? 'normalise.mean' : 'normalise.std', undefined, 'given together with the other (both from channelStats of the training set) or both left out');
+  }
   const stats = mean && std ? null : channelStats(set);
   const m = mean ?? stats!.mean;
   const s = std ?? stats!.std;
