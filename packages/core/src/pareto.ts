@@ -135,6 +135,19 @@ function hvMin(points: number[][], ref: readonly number[]): number {
   const d = ref.length;
   if (points.length === 0) return 0;
   if (d === 1) return ref[0] - Math.min(...points.map((p) => p[0]));
+  if (d === 2) {
+    // Base case by one sweep (O(n log n)) instead of recursing: slabs between consecutive
+    // second coordinates, each as wide as the best first coordinate seen so far.
+    const pts = [...points].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    let area = 0;
+    let bestX = ref[0];
+    for (let i = 0; i < pts.length; i++) {
+      bestX = Math.min(bestX, pts[i][0]);
+      const top = i + 1 < pts.length ? pts[i + 1][1] : ref[1];
+      area += (ref[0] - bestX) * (top - pts[i][1]);
+    }
+    return area;
+  }
   const front = nonDominatedIndices(points).map((i) => points[i]);
   front.sort((a, b) => a[d - 1] - b[d - 1]);
   const subRef = ref.slice(0, d - 1);
