@@ -107,8 +107,10 @@ export function cimLayerCost(s: Shape, p: CimParams, ctx: CimLayerContext): Engi
       interPe: 0,
     },
     dramBytes,
-    // Inputs multicast to the column blocks, partial sums of row blocks gathered, over the NoC.
-    localNocBytes: m.crossbars > 1 ? (inBitsRead * m.colBlocks + outBitsWritten * m.rowBlocks) / 8 : 0,
+    // Tiles spread over the NoC: the layer's unique inputs are multicast to its crossbars (the
+    // im2col expansion happens in the tiles' input buffers, ISAAC-style) and the partial sums of
+    // each row block are gathered.
+    localNocBytes: m.crossbars > 1 ? (s.inputCount * s.inBits + outBitsWritten * m.rowBlocks) / 8 : 0,
     bound,
   };
 }
