@@ -5,14 +5,14 @@
  *
  *   nice -n 10 node --conditions=@cosearch/source --import tsx tools/bench/controller.bench.ts \
  *     [--seeds 10] [--budgets 200,500,1000] [--problems synthetic,hardware] [--policies a,b] [--batch 10]
- *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.15] (multi-phase stage share)
+ *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.15] (multi-phase stage share) [--incumbent 0.5]
  *
  * Policies that do not know the budget (all but multi-phase) run once to the largest budget and
  * are read at each budget (the first b proposals of that run ARE a budget-b run); the
  * multi-phase schedule scales with the budget, so it runs once per budget.
  */
-import { createPolicy, type Policy } from '@cosearch/controller';
-import type { Candidate } from '@cosearch/core';
+import { createPolicy } from '@cosearch/controller';
+import type { Candidate, Policy } from '@cosearch/core';
 import { hardwareBench, syntheticBench, type BenchProblem } from './controller-problems';
 
 function arg(name: string, dflt: string): string {
@@ -28,6 +28,8 @@ const problems = arg('problems', 'synthetic,hardware').split(',');
 const RL = { hidden: 32, learningRate: 0.01, batchSize: 10, temperature: 5, tanhConstant: 2.5, entropyWeight: 1e-4, ...JSON.parse(arg('rl', '{}')) };
 /** Share of the budget given to each single-phase stage of the multi-phase schedule. */
 const stageShare = Number(arg('stage', '0.15'));
+/** Weight of the incumbent in the prior handed to each new stage (multi-phase incumbentWeight). */
+const incumbentWeight = Number(arg('incumbent', '0.5'));
 type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean };
 const SETUPS: Record<string, Setup> = {
   'random-v1': { policy: 'random-v1', params: () => ({}) },
@@ -41,6 +43,7 @@ const SETUPS: Record<string, Setup> = {
     params: (b) => {
       const stage = Math.round((stageShare * b) / batch) * batch;
       return {
+        incumbentWeight,
         phases: [
           { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: RL },
           { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: RL },

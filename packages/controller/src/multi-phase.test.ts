@@ -60,14 +60,14 @@ test('an ask spanning a stage boundary is split between the stages', () => {
   expect(cs.slice(4).every((c) => nonHw.every((d) => c[d.name] === held[d.name]))).toBe(true);
 });
 
-test('the joint stage starts from what the per-phase RL policies learned (warm start)', () => {
+test('the joint stage starts from what the per-phase RL policies learned (warm start, no incumbent blend)', () => {
   // Learn one network decision strongly, then check the joint controller proposes it far more
   // often than the uniform 1/3 before any joint update.
   const target = prob.best;
   const p = createPolicy('multi-phase-v1', {
     space: prob.space,
     seed: 5,
-    params: { phaseBudget: 240, policy: 'reinforce-v1', params: { hidden: 8, batchSize: 8, learningRate: 0.03 } },
+    params: { phaseBudget: 240, policy: 'reinforce-v1', params: { hidden: 8, batchSize: 8, learningRate: 0.03 }, incumbentWeight: 0 },
   }) as MultiPhasePolicy;
   const r = (c: Candidate) => (c.d0 === target.d0 ? 1 : 0) + (c.d1 === target.d1 ? 1 : 0);
   for (;;) {
@@ -91,4 +91,17 @@ test('schedule validation names the field', () => {
   expect(() => createPolicy('multi-phase-v1', { space: prob.space, seed: 1, params: { policy: 'nope-v1' } })).toThrow(/params.policy/);
   expect(() => createPolicy('reinforce-v1', { space: prob.space, seed: 1, params: { learningrate: 0.1 } })).toThrow(/learningrate/);
   expect(() => createPolicy('nope-v9', { space: prob.space, seed: 1 })).toThrow(NotFoundError);
+});
+
+test('with incumbentWeight λ the new stage starts proposing the incumbent choices with probability ≥ λ (random stages)', () => {
+  const p = createPolicy('multi-phase-v1', {
+    space: prob.space,
+    seed: 2,
+    params: { phases: [{ phases: ['network'], budget: 20, policy: 'random-v1' }, { phases: ['network', 'hardware', 'system'], budget: 1, policy: 'reinforce-v1', params: { hidden: 8 } }], incumbentWeight: 0.8 },
+  }) as MultiPhasePolicy;
+  p.tell(p.ask(20).map((c) => ({ candidate: c, reward: prob.reward(c) })));
+  p.ask(1);
+  const inc = p.held();
+  const prior = (p.activePolicy() as ReinforcePolicy).exportPrior();
+  for (const d of prob.space.decisions) expect(prior[d.name][prob.space.indexOf(d.name, inc[d.name])]).toBeGreaterThan(0.7);
 });

@@ -24,6 +24,11 @@ export const MULTI_PHASE_DEFAULTS = {
   policy: 'reinforce-v1',
   phaseBudget: 100,
   params: {} as Record<string, unknown>,
+  /**
+   * Weight λ of the best candidate so far in the prior handed to a new stage: per decision,
+   * (1 − λ)·(choice frequencies learned by the earlier stages) + λ·(one-hot of the incumbent).
+   */
+  incumbentWeight: 0.5,
 };
 
 /**
@@ -33,8 +38,9 @@ export const MULTI_PHASE_DEFAULTS = {
  * candidate told so far (a random feasible candidate before any result), and the sub-policy sees
  * a restricted space whose constraints are evaluated with those held values, so masking still
  * prevents infeasible joint candidates. When a stage starts, the per-decision choice
- * distributions learned by the earlier stages' policies (`exportPrior`) initialise the new
- * sub-policy (`importPrior`, e.g. the LSTM heads' biases of the joint controller). The last stage
+ * distributions learned by the earlier stages' policies (`exportPrior`), blended with the best
+ * candidate so far (`incumbentWeight`), initialise the new sub-policy (`importPrior`, e.g. the
+ * LSTM heads' biases of the joint controller). The last stage
  * runs past its budget for as long as the search goes on.
  */
 export class MultiPhasePolicy implements Policy {
@@ -48,12 +54,14 @@ export class MultiPhasePolicy implements Policy {
   private readonly initialHeld: Candidate;
   private owners = new Map<string, number[]>();
   private readonly spaces: SearchSpace[];
+  private readonly incumbentWeight: number;
 
   constructor(private readonly ctx: PolicyContext, private readonly registry: Registry<Policy, PolicyContext>) {
     const p = readParams(this.name, ctx.params, MULTI_PHASE_DEFAULTS, {
-      phases: 'any', policy: 'string', phaseBudget: { integer: true, min: 1 }, params: 'any',
+      phases: 'any', policy: 'string', phaseBudget: { integer: true, min: 1 }, params: 'any', incumbentWeight: { min: 0, max: 1 },
     });
     this.schedule = validateSchedule(p, ctx.space, registry);
+    this.incumbentWeight = p.incumbentWeight;
     this.root = new Rng(checkSeed(ctx.seed));
     this.initialHeld = ctx.space.sample(this.root.fork('initial-held'));
     this.spaces = this.schedule.map((spec) => this.subSpace(spec));
@@ -114,6 +122,14 @@ export class MultiPhasePolicy implements Policy {
   private advance(): void {
     const prior: DecisionPrior = {};
     for (const s of this.subs) Object.assign(prior, (s as PriorAware).exportPrior?.() ?? {});
+    const lambda = this.incumbentWeight;
+    if (this.incumbent && lambda > 0) {
+      for (const d of this.ctx.space.decisions) {
+        const k = this.ctx.space.indexOf(d.name, this.incumbent.candidate[d.name]);
+        const base = prior[d.name] ?? d.choices.map(() => 1 / d.choices.length);
+        prior[d.name] = base.map((q, i) => (1 - lambda) * q + (i === k ? lambda : 0));
+      }
+    }
     this.stage += 1;
     this.askedInStage = 0;
     const sub = this.makeSub(this.stage);
