@@ -139,10 +139,23 @@ function validateNetwork(raw: unknown, shape: ReturnType<typeof datasetShape>, s
   return {
     supernet,
     checkpoint: o.checkpoint === undefined ? null : stringField(o, 'checkpoint', p),
-    train: asObject(o.train ?? {}, 'network.train'),
+    train: validateTrain(o.train),
     seed: numberField(o, 'seed', p, { integer: true, min: 0 }, seed),
     bits: numberField(o, 'bits', p, { integer: true, min: 1, max: 32 }, 8),
   };
+}
+
+/** Supernet training options passed to `trainSupernet` (its own fields; numbers checked here). */
+const TRAIN_KEYS = ['phases', 'mode', 'epochs', 'steps', 'phase1Fraction', 'lr', 'phase2Lr', 'vitProbability', 'sampling', 'samplingParams', 'sharedLrScale', 'batchSize', 'weightDecay', 'logEvery', 'conflictEvery', 'checkpointEvery'];
+
+function validateTrain(raw: unknown): Obj {
+  const o = asObject(raw ?? {}, 'network.train');
+  rejectUnknownKeys(o, 'network.train', TRAIN_KEYS);
+  for (const k of ['epochs', 'lr', 'phase2Lr', 'sharedLrScale', 'weightDecay']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0 });
+  for (const k of ['steps', 'batchSize', 'logEvery', 'checkpointEvery']) if (o[k] !== undefined) numberField(o, k, 'network.train', { integer: true, min: 1 });
+  for (const k of ['phase1Fraction', 'vitProbability']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0, max: 1 });
+  if (o.mode !== undefined) oneOf(o.mode, 'network.train.mode', ['two', 'one'] as const);
+  return o;
 }
 
 function validateAccuracy(raw: unknown): AccuracySection {
