@@ -55,7 +55,7 @@ const caches = new WeakMap<HardwareConfig, ConfigCache>();
 
 /** Engine-cost memos by engine-parameter signature, across configs; dropped wholesale past a size cap. */
 const engineMemo = new Map<string, Map<string, EngineCost>>();
-const MEMO_SIGNATURES_MAX = 4096;
+const MEMO_SIGNATURES_MAX = 1024;
 
 function memoFor(signature: string): Map<string, EngineCost> {
   let m = engineMemo.get(signature);
@@ -94,8 +94,25 @@ function cacheFor(hw: HardwareConfig): ConfigCache {
   return c;
 }
 
-function shapeKey(s: Shape, engine: Engine, extra: string): string {
-  return `${engine}|${s.G},${s.N},${s.K},${s.C},${s.R},${s.S},${s.P},${s.Q},${s.strideH},${s.strideW},${s.H},${s.W},${s.inBits},${s.wBits},${s.outBits},${s.dynamicWeights ? 1 : 0}|${extra}`;
+function shapeKey(s: Shape): string {
+  return `${s.G},${s.N},${s.K},${s.C},${s.R},${s.S},${s.P},${s.Q},${s.strideH},${s.strideW},${s.H},${s.W},${s.inBits},${s.wBits},${s.outBits},${s.dynamicWeights ? 1 : 0}`;
+}
+
+/** Canonical shape and memo key of a layer object, cached: a search re-evaluates the same layer list on many configs. */
+interface LayerInfo {
+  shape: Shape | null;
+  key: string;
+}
+const layerInfos = new WeakMap<LayerSpec, LayerInfo>();
+
+function layerInfo(l: LayerSpec): LayerInfo {
+  let info = layerInfos.get(l);
+  if (info === undefined) {
+    const shape = canonicalShape(l);
+    info = { shape, key: shape === null ? vectorKey(l) : shapeKey(shape) };
+    layerInfos.set(l, info);
+  }
+  return info;
 }
 
 /** Memo key of a vector-unit layer: its kind, sizes and bits (not its name). */
@@ -123,9 +140,10 @@ interface CimPlan {
   crossbarsNeeded: number;
 }
 
-function engineCost(l: LayerSpec, s: Shape | null, engine: Engine, d: Derived, cim: CimPlan, memos: ConfigCache['memo']): EngineCost {
+function engineCost(l: LayerSpec, info: LayerInfo, engine: Engine, d: Derived, cim: CimPlan, memos: ConfigCache['memo']): EngineCost {
+  const s = info.shape;
   const program = s !== null && (s.dynamicWeights || cim.program);
-  const key = s === null ? vectorKey(l) : shapeKey(s, engine, engine === 'cim' ? `${program ? 1 : 0},${cim.replication}` : '');
+  const key = engine === 'cim' ? `${info.key}|${program ? 1 : 0},${cim.replication}` : engine === 'vector' && s !== null ? `mm|${info.key}` : info.key;
   const memo = memos[s === null ? 'vector' : engine];
   let c = memo.get(key);
   if (c === undefined) {
@@ -143,15 +161,16 @@ function engineCost(l: LayerSpec, s: Shape | null, engine: Engine, d: Derived, c
  * residency/replication the 'cim-static' assignment would get, and keeps the lower
  * energy × latency (transfers between engines are not part of the per-layer choice).
  */
-function assignEngines(layers: readonly LayerSpec[], shapes: (Shape | null)[], hw: HardwareConfig, c: ConfigCache): Engine[] {
+function assignEngines(layers: readonly LayerSpec[], infos: LayerInfo[], hw: HardwareConfig, c: ConfigCache): Engine[] {
+  const shapes = infos.map((x) => x.shape);
   if (hw.mapping.scheme !== 'greedy-edp') return layers.map((l) => schemeEngine(l, hw)!);
   const npuSide: Engine = hw.npu ? 'npu' : 'vector';
   const staticOnCim = shapes.map((s): Engine => (s === null ? 'vector' : s.dynamicWeights ? npuSide : 'cim'));
   const plan = planCim(shapes, staticOnCim, hw);
   return shapes.map((s, i) => {
     if (s === null) return 'vector';
-    const a = engineCost(layers[i], s, npuSide, c.derived, plan, c.memo);
-    const b = engineCost(layers[i], s, 'cim', c.derived, plan, c.memo);
+    const a = engineCost(layers[i], infos[i], npuSide, c.derived, plan, c.memo);
+    const b = engineCost(layers[i], infos[i], 'cim', c.derived, plan, c.memo);
     return b.energyJ * b.latencyS < a.energyJ * a.latencyS ? 'cim' : npuSide;
   });
 }
@@ -240,8 +259,9 @@ function composite(l: LayerSpec, core: EngineCost, e: Engine, prev: Engine | nul
 export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): HardwareResult {
   const c = cacheFor(hw);
   const d = c.derived;
-  const shapes = layers.map(canonicalShape);
-  const engines = assignEngines(layers, shapes, hw, c);
+  const infos = layers.map(layerInfo);
+  const shapes = infos.map((x) => x.shape);
+  const engines = assignEngines(layers, infos, hw, c);
   const plan = planCim(shapes, engines, hw);
   const busy: Record<Engine, number> = { npu: 0, cim: 0, vector: 0 };
   const totals = new Float64Array(ENERGY_COMPONENTS.length);
@@ -253,7 +273,7 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
     const l = layers[i];
     const s = shapes[i];
     const e = engines[i];
-    const core = engineCost(l, s, e, d, plan, c.memo);
+    const core = engineCost(l, infos[i], e, d, plan, c.memo);
     const crossing = prev !== null && c.geometry.site[prev] !== c.geometry.site[e];
     const key = crossing ? `${prev}>${core.engine}` : '';
     let byCore = c.composites.get(core);
