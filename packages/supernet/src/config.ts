@@ -41,12 +41,18 @@ export interface SupernetConfig {
   stages: StageConfig[];
 }
 
-/** Default for 28×28×1 (MNIST, Fashion-MNIST): stem to 14×14, then 14×14, 7×7, 7×7 stages. Kept small for 2 shared CPU cores. */
+/**
+ * Default space. 28×28×1 (MNIST, Fashion-MNIST): stem 3×3/2 → 14×14, stage 1 (MBConv only)
+ * downsamples to 7×7, stages 2–3 stay at 7×7 (49 tokens for ViT slots) — kept small for 2
+ * shared CPU cores (largest ≈ 3.7 M MACs, smallest ≈ 0.65 M). 32×32×3 (CIFAR): wider, and
+ * stage 1 keeps 16×16 so stages 2–3 see 8×8 = 64 tokens.
+ */
 export function defaultSupernetConfig(input: { height?: number; width?: number; channels?: number; numClasses?: number } = {}): SupernetConfig {
   const h = input.height ?? 28;
   const w = input.width ?? 28;
   const c = input.channels ?? 1;
   const big = h >= 32 || c >= 3;
+  const mb = { kernels: [3, 5], expansions: [2, 4], heads: [1, 2], mlpRatios: [1, 2] };
   return {
     inputHeight: h,
     inputWidth: w,
@@ -54,13 +60,19 @@ export function defaultSupernetConfig(input: { height?: number; width?: number; 
     numClasses: input.numClasses ?? 10,
     stemChannels: big ? 24 : 16,
     stemKernel: 3,
-    stemStride: 2,
+    stemStride: big ? 1 : 2,
     headDim: 16,
-    stages: [
-      { widths: big ? [24, 32] : [12, 16], depths: [1, 2], stride: 1, blockTypes: ['mbconv'], kernels: [3, 5], expansions: [2, 4], heads: [1, 2], mlpRatios: [1, 2] },
-      { widths: big ? [40, 56] : [32, 40], depths: [1, 2], stride: 2, blockTypes: ['mbconv', 'vit'], kernels: [3, 5], expansions: [2, 4], heads: [1, 2], mlpRatios: [1, 2] },
-      { widths: big ? [56, 72] : [40, 48], depths: [1, 2], stride: 1, blockTypes: ['mbconv', 'vit'], kernels: [3, 5], expansions: [2, 4], heads: [1, 2], mlpRatios: [1, 2] },
-    ],
+    stages: big
+      ? [
+          { ...mb, widths: [24, 32], depths: [1, 2], stride: 2, blockTypes: ['mbconv'] },
+          { ...mb, widths: [48, 64], depths: [1, 2], stride: 2, blockTypes: ['mbconv', 'vit'] },
+          { ...mb, widths: [64, 96], depths: [1, 2], stride: 1, blockTypes: ['mbconv', 'vit'] },
+        ]
+      : [
+          { ...mb, widths: [16, 24], depths: [1, 2], stride: 2, blockTypes: ['mbconv'] },
+          { ...mb, widths: [24, 32], depths: [1, 2], stride: 1, blockTypes: ['mbconv', 'vit'] },
+          { ...mb, widths: [32, 40], depths: [1, 2], stride: 1, blockTypes: ['mbconv', 'vit'] },
+        ],
   };
 }
 

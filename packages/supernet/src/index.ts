@@ -7,3 +7,9 @@ export { fileSystemHandler, saveArrays, loadArrays, type NamedArray } from './io
 export { AdamW } from './optimizer';
 export { Supernet, CHECKPOINT_FORMAT, checkImages, imageBatch, type CalibrationOptions, type TrainState } from './supernet';
 export { evaluateSubnet, accuracyOn, transformedSource, type EvaluateOptions, type SubnetEvaluation, type WeightTransform } from './evaluate';
+export { samplingRegistry, type SamplingStrategy, type SamplingContext, type SubnetPlan } from './sampling';
+export { gradientCosine, intersect, ConflictStats, type CosineResult, type ConflictGroup } from './conflict';
+export { makePhases, lrAt, vitProbabilityAt, validatePhases, type PhaseSpec, type TrainMode, type ScheduleOptions } from './schedule';
+export { trainSupernet, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog } from './train';
+export { subnetReport, randomHybridArchs, type SubnetReport, type SubnetScore } from './report';
+export { exportSubnet, SubnetModel, SUBNET_FORMAT } from './export';

@@ -5,7 +5,8 @@ import { resumeCommand } from './resume';
 import { reportCommand } from './report';
 import { startCommand } from './start';
 import { suiteCommand } from './suite';
+import { trainSupernetCommand } from './train-supernet';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand];
