@@ -56,7 +56,7 @@ const depthwiseNet: Model = {
 };
 
 /** Trains `model` on `backend` for about `seconds` and returns SGD steps per second. */
-async function stepsPerSecond(model: Model, backend: 'wasm' | 'cpu', batch: number, seconds: number): Promise<{ rate: number; firstLoss: number; steps: number }> {
+async function stepsPerSecond(model: Model, backend: 'wasm' | 'cpu', batch: number, seconds: number): Promise<{ rate: number; cpuRate: number; firstLoss: number; steps: number }> {
   await tf.setBackend(backend);
   const params = model.init(42);
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
@@ -75,6 +75,7 @@ async function stepsPerSecond(model: Model, backend: 'wasm' | 'cpu', batch: numb
   // `seconds` (the cpu backend needs tens of seconds per conv-conv-dense step).
   const minSteps = warmupS > seconds ? 1 : 2;
   let steps = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000 || steps < minSteps) {
     const v = step();
@@ -82,9 +83,13 @@ async function stepsPerSecond(model: Model, backend: 'wasm' | 'cpu', batch: numb
     steps++;
   }
   const rate = steps / ((performance.now() - t0) / 1000);
+  // Per second of this process's CPU time: steadier than wall time on a shared machine
+  // (both backends compute on one thread here).
+  const cpu = process.cpuUsage(c0);
+  const cpuRate = steps / ((cpu.user + cpu.system) / 1e6);
   opt.dispose();
   tf.dispose([x, y, ...Object.values(params)]);
-  return { rate, firstLoss, steps };
+  return { rate, cpuRate, firstLoss, steps };
 }
 
 async function main(): Promise<void> {
@@ -95,14 +100,16 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 4);
   const batch = Number(process.env.BENCH_BATCH ?? 64);
   console.log(`training steps/s, batch ${batch} of 28×28×1, SGD; ~${seconds} s per model and backend`);
-  console.log('(first-step loss shown for both backends: same weights and data, so it must agree)');
-  console.log('model                  wasm steps/s  cpu steps/s  wasm/cpu  first loss wasm / cpu');
+  console.log('(steps/s by wall clock, and per second of process CPU time, steadier on a shared machine;');
+  console.log(' first-step loss on both backends: same weights and data, so it must agree)');
+  console.log('model                  wasm steps/s  cpu steps/s  wasm/cpu | per CPU-s: wasm    cpu  wasm/cpu | first loss wasm / cpu');
   for (const model of [convConvDense, depthwiseNet]) {
-    const wasm = await stepsPerSecond(model, 'wasm', batch, seconds);
-    const cpu = await stepsPerSecond(model, 'cpu', batch, seconds);
+    const w = await stepsPerSecond(model, 'wasm', batch, seconds);
+    const c = await stepsPerSecond(model, 'cpu', batch, seconds);
     console.log(
-      `${model.name.padEnd(22)} ${wasm.rate.toFixed(2).padStart(12)} ${cpu.rate.toFixed(3).padStart(12)} ${(wasm.rate / cpu.rate).toFixed(1).padStart(8)}×` +
-        `  ${wasm.firstLoss.toFixed(5)} / ${cpu.firstLoss.toFixed(5)}  (${wasm.steps} / ${cpu.steps} timed steps)`,
+      `${model.name.padEnd(22)} ${w.rate.toFixed(2).padStart(12)} ${c.rate.toFixed(3).padStart(12)} ${(w.rate / c.rate).toFixed(1).padStart(8)}× |` +
+        ` ${w.cpuRate.toFixed(2).padStart(14)} ${c.cpuRate.toFixed(3).padStart(6)} ${(w.cpuRate / c.cpuRate).toFixed(1).padStart(8)}× |` +
+        ` ${w.firstLoss.toFixed(5)} / ${c.firstLoss.toFixed(5)}  (${w.steps} / ${c.steps} timed steps)`,
     );
   }
 }
