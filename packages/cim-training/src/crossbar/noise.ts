@@ -2,14 +2,14 @@ import { Rng } from '@cosearch/core';
 import { tf } from '@cosearch/backend';
 
 /**
- * Fast Gaussian noise tensors for the MVM output noise: a fixed table of 2^22 N(0,1) samples
+ * Fast Gaussian noise tensors for the MVM output noise: a fixed table of 2^21 N(0,1) samples
  * (drawn once from a seeded Rng) is kept in JS memory, and each call copies a window at an offset
  * drawn from the caller's seed into a tensor (slicing a backend-resident table copied all of it
  * on wasm). Per-element draws (tf.randomNormal or Rng.normal) cost more than
  * the LeNet matrix products themselves; windows of a table this size are, for this purpose,
  * independent draws. Falls back to tf.randomNormal beyond the table size.
  */
-const TABLE_SIZE = 1 << 22;
+const TABLE_SIZE = 1 << 21;
 let table: Float32Array | null = null;
 
 function getTable(): Float32Array {

@@ -40,7 +40,9 @@ export class Forward {
         if (p.clips) {
           const a = p.clips.alphas[relu];
           const bits = p.clips.bits;
-          h = tf.minimum(h, a);
+          // min(h, α) written as h − relu(h − α): tfjs' Minimum gradient does not reduce over
+          // broadcast dimensions, Sub does (α is a learned scalar, PACT-style)
+          h = tf.sub(h, tf.relu(tf.sub(h, a)));
           h = straightThrough((t) => quantizeUnsignedTensor(t, bits, a as tf.Scalar))(h);
         }
         relu++;

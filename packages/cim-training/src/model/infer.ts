@@ -28,7 +28,7 @@ export function makeLinear(crossbar: CrossbarConfig | null, wScales: number[] | 
 }
 
 /** Top-1 accuracy of the setup on a labelled set (batched, no gradients). */
-export function accuracyOf(setup: InferenceSetup, set: ImageSet, batchSize = 250): number {
+export function accuracyOf(setup: InferenceSetup, set: ImageSet, batchSize = 200): number {
   const fwd = new Forward(setup.arch);
   const rng = new Rng(setup.seed);
   const linear = makeLinear(setup.crossbar, setup.wScales, () => rng.nextSeed());
