@@ -1,5 +1,5 @@
 import { conv2d, depthwise2d } from '@cosearch/core';
-import { canonicalShape, evaluate, losslessAdcBits, mapToCrossbars } from './index';
+import { canonicalShape, cimTileParams, evaluate, getHardwarePreset, losslessAdcBits, mapToCrossbars } from './index';
 import { computeBoundConfig } from './testing';
 
 const geom = { rows: 128, cols: 128, cellBits: 2, differential: true };
@@ -61,5 +61,13 @@ describe('CIM crossbars', () => {
     const four = evaluate([l], computeBoundConfig('edge-npu-cim-v1', (h) => { h.mapping.scheme = 'cim-only'; h.cim!.tiles = 160; }));
     expect(four.cim.replication).toBe(4);
     expect(one.latencyS / four.latencyS).toBeCloseTo(4, 9);
+  });
+});
+
+describe('cimTileParams', () => {
+  it('exposes the shared tile fields of the config', () => {
+    const hw = getHardwarePreset('edge-npu-cim-v1');
+    expect(cimTileParams(hw)).toEqual({ rows: 128, cols: 128, cellBits: 2, adcBits: 5, dacBits: 1, columnsPerAdc: 8, gMinSiemens: 1 / 1.7e6, gMaxSiemens: 1e-5, readVoltageV: 0.55, readPulseS: 2e-9, differential: true });
+    expect(cimTileParams(getHardwarePreset('tpu-like-v1'))).toBeNull();
   });
 });

@@ -15,3 +15,4 @@ export * as tech from './tech';
 export { hardwareSpace, applyHardwareCandidate, MIN_GLB_BYTES_PER_PE, type HardwareSpaceOptions } from './space';
 export { validateNetwork, type NetworkFile } from './network';
 export { compareSchemes, bestBlockAssignment, type SchemeRow } from './compare';
+export { cimTileParams, type CimTileParams } from './tile-params';

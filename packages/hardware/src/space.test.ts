@@ -15,6 +15,16 @@ describe('hardwareSpace', () => {
     expect(space.violations({ 'sys.voltageV': 0.6, 'sys.frequencyHz': 1e9 })[0]).toMatch(/vf-infeasible/);
   });
 
+  it('separate DVFS domains get their own V/f decisions and constraints', () => {
+    const space = hardwareSpace({ dvfsDomains: 'separate' });
+    expect(space.names()).toEqual(expect.arrayContaining(['sys.npuVoltageV', 'sys.cimFrequencyHz', 'sys.nocVoltageV']));
+    expect(space.has('sys.voltageV')).toBe(false);
+    expect(space.isFeasible({ 'sys.cimVoltageV': 0.6, 'sys.cimFrequencyHz': 600e6 })).toBe(false);
+    const hw = applyHardwareCandidate(getHardwarePreset('edge-npu-cim-v1'), { 'sys.cimVoltageV': 0.7, 'sys.cimFrequencyHz': 400e6 });
+    expect(hw.dvfs.cim).toEqual({ voltageV: 0.7, frequencyHz: 400e6 });
+    expect(hw.dvfs.npu).toEqual(getHardwarePreset('edge-npu-cim-v1').dvfs.npu);
+  });
+
   it('rejects a GLB too small for the array and an ADC above the lossless resolution', () => {
     const space = hardwareSpace();
     expect(space.isFeasible({ 'hw.glbKiB': 32, 'hw.peRows': 32, 'hw.peCols': 32 })).toBe(false);

@@ -31,6 +31,11 @@ export interface HardwareSpaceOptions {
   blocks?: string[];
   /** Adds an 'area-budget' constraint on the candidate's total area, mm². */
   maxAreaMm2?: number;
+  /**
+   * 'shared' (default): one V/f point (`sys.voltageV`, `sys.frequencyHz`) for every domain;
+   * 'separate': `sys.<domain>VoltageV` / `sys.<domain>FrequencyHz` for npu, cim and noc.
+   */
+  dvfsDomains?: 'shared' | 'separate';
 }
 
 /** GLB bytes per PE below which the array starves (rule of thumb: Eyeriss ≈ 650, TPU v1 ≈ 380, NVDLA-small ≈ 2000). */
@@ -41,7 +46,8 @@ const d = (name: string, phase: string, choices: readonly Choice[], description:
 /**
  * The hardware fragment of the joint search space: phase 'hardware' (NPU dataflow and array,
  * GLB, CIM tiles, crossbar size, ADC) and phase 'system' (execution scheme, V/f point shared by the
- * domains, NoC topology/width/VCs/buffers, per-block engines), with the constraints that make a
+ * domains or one per domain, NoC topology/width/VCs/buffers, per-block engines), with the
+ * constraints that make a
  * combination infeasible. `applyHardwareCandidate` turns a candidate into a config.
  */
 export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
@@ -88,10 +94,16 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
     ? ['npu-only', 'cim-only', 'cim-static', 'greedy-edp', ...(options.blocks?.length ? ['per-layer' as const] : [])]
     : base.npu ? ['npu-only'] : ['cim-only']);
   const dv = base.dvfs;
+  const volts = options.voltagesV ?? [0.6, 0.7, 0.8, 0.9, 1.0];
+  const freqs = options.frequenciesHz ?? [200e6, 400e6, 600e6, 800e6, 1e9];
+  const vfPairs: [string, string, string][] = options.dvfsDomains === 'separate'
+    ? (['npu', 'cim', 'noc'] as const).filter((dom) => dom === 'noc' || base[dom] !== undefined).map((dom) => [`sys.${dom}VoltageV`, `sys.${dom}FrequencyHz`, dom])
+    : [['sys.voltageV', 'sys.frequencyHz', 'every domain']];
+  decisions.push(d('sys.scheme', 'system', schemes, 'execution scheme (engine per layer)'));
+  for (const [v, f, dom] of vfPairs) {
+    decisions.push(d(v, 'system', volts, `supply of ${dom}, V`), d(f, 'system', freqs, `clock of ${dom}, Hz`));
+  }
   decisions.push(
-    d('sys.scheme', 'system', schemes, 'execution scheme (engine per layer)'),
-    d('sys.voltageV', 'system', options.voltagesV ?? [0.6, 0.7, 0.8, 0.9, 1.0], 'supply of every DVFS domain, V'),
-    d('sys.frequencyHz', 'system', options.frequenciesHz ?? [200e6, 400e6, 600e6, 800e6, 1e9], 'clock of every domain, Hz'),
     d('sys.nocTopology', 'system', options.topologies ?? ['mesh', 'torus', 'ring'], 'NoC topology'),
     d('sys.nocLinkBits', 'system', options.nocLinkBits ?? [32, 64, 128, 256], 'NoC link width = flit size, bits'),
     d('sys.nocVcs', 'system', options.nocVirtualChannels ?? [1, 2, 4], 'virtual channels per port'),
@@ -100,16 +112,18 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
   for (const b of options.blocks ?? []) {
     decisions.push(d(`engine.${b}`, 'system', base.npu ? ['npu', 'cim'] : ['cim'], `engine of block ${b} (scheme per-layer)`));
   }
-  constraints.push({
-    name: 'vf-infeasible',
-    decisions: ['sys.voltageV', 'sys.frequencyHz'],
-    check: (c) => {
-      if (c['sys.voltageV'] === undefined || c['sys.frequencyHz'] === undefined) return null;
-      const v = c['sys.voltageV'] as number;
-      const fMax = maxFrequencyHz(v, dv.nominalVoltageV, dv.thresholdVoltageV, dv.alpha, dv.maxFrequencyAtNominalHz);
-      return (c['sys.frequencyHz'] as number) > fMax * (1 + 1e-9) ? `${(c['sys.frequencyHz'] as number) / 1e6} MHz > f_max(${v} V) = ${(fMax / 1e6).toFixed(0)} MHz` : null;
-    },
-  });
+  for (const [vName, fName, dom] of vfPairs) {
+    constraints.push({
+      name: vfPairs.length > 1 ? `vf-infeasible-${dom}` : 'vf-infeasible',
+      decisions: [vName, fName],
+      check: (c) => {
+        if (c[vName] === undefined || c[fName] === undefined) return null;
+        const v = c[vName] as number;
+        const fMax = maxFrequencyHz(v, dv.nominalVoltageV, dv.thresholdVoltageV, dv.alpha, dv.maxFrequencyAtNominalHz);
+        return (c[fName] as number) > fMax * (1 + 1e-9) ? `${(c[fName] as number) / 1e6} MHz > f_max(${v} V) = ${(fMax / 1e6).toFixed(0)} MHz` : null;
+      },
+    });
+  }
   if (options.maxAreaMm2 !== undefined) {
     const budget = options.maxAreaMm2;
     const names = decisions.filter((x) => x.phase === 'hardware' || x.name.startsWith('sys.noc')).map((x) => x.name);
@@ -164,6 +178,8 @@ function applyDecisions(base: HardwareConfig, c: Candidate): HardwareConfig {
   for (const dom of ['npu', 'cim', 'noc'] as const) {
     if (c['sys.voltageV'] !== undefined) hw.dvfs[dom].voltageV = num('sys.voltageV');
     if (c['sys.frequencyHz'] !== undefined) hw.dvfs[dom].frequencyHz = num('sys.frequencyHz');
+    if (c[`sys.${dom}VoltageV`] !== undefined) hw.dvfs[dom].voltageV = num(`sys.${dom}VoltageV`);
+    if (c[`sys.${dom}FrequencyHz`] !== undefined) hw.dvfs[dom].frequencyHz = num(`sys.${dom}FrequencyHz`);
   }
   if (c['sys.nocTopology'] !== undefined) hw.noc.topology = c['sys.nocTopology'] as Topology;
   if (c['sys.nocLinkBits'] !== undefined) hw.noc.linkWidthBits = hw.noc.flitBits = num('sys.nocLinkBits');
