@@ -47,8 +47,7 @@ const d = (name: string, phase: string, choices: readonly Choice[], description:
  * The hardware fragment of the joint search space: phase 'hardware' (NPU dataflow and array,
  * GLB, CIM tiles, crossbar size, ADC) and phase 'system' (execution scheme, V/f point shared by the
  * domains or one per domain, NoC topology/width/VCs/buffers, per-block engines), with the
- * constraints that make a
- * combination infeasible. `applyHardwareCandidate` turns a candidate into a config.
+ * constraints that make a combination infeasible. `applyHardwareCandidate` turns a candidate into a config.
  */
 export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
   const base = options.base ?? getHardwarePreset('edge-npu-cim-v1');

@@ -3,6 +3,7 @@ import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/cor
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
 import { problemRegistry } from '@cosearch/runner';
+import { dataflowRegistry, hardwarePresets } from '@cosearch/hardware';
 import { deviceModelRegistry, devicePresets, schemeRegistry } from '@cosearch/cim-training';
 
 /**
@@ -14,6 +15,8 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   datasets: () => datasetRegistry.list() as RegistryEntry<unknown, never>[],
   policies: () => policyRegistry.list() as RegistryEntry<unknown, never>[],
   problems: () => problemRegistry.list() as RegistryEntry<unknown, never>[],
+  dataflows: () => dataflowRegistry.list() as RegistryEntry<unknown, never>[],
+  'hardware-presets': () => hardwarePresets.list() as RegistryEntry<unknown, never>[],
   devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
   'device-models': () => deviceModelRegistry.list() as RegistryEntry<unknown, never>[],
   schemes: () => schemeRegistry.list() as RegistryEntry<unknown, never>[],
