@@ -5,8 +5,10 @@ import { resumeCommand } from './resume';
 import { reportCommand } from './report';
 import { startCommand } from './start';
 import { suiteCommand } from './suite';
+import { cimTrainCommand } from './cim-train';
+import { cimEvalCommand } from './cim-eval';
 import { trainSupernetCommand } from './train-supernet';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand, cimTrainCommand, cimEvalCommand];
