@@ -91,8 +91,8 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   const raw = readConfigFile(path.join(dir, CONFIG_FILE));
   const { config, problem, ctx } = prepareExperiment(raw, opts, dir);
   const sink = opts.progress === undefined ? process.stderr : opts.progress;
-  const progress = new Progress(sink, 0);
   const checkpoint = readCheckpoint(dir);
+  const progress = new Progress(sink, checkpoint?.evals ?? 0);
   const journalFile = path.join(dir, JOURNAL_FILE);
   const logged = readJournal(journalFile).records;
   if (checkpoint?.finished) {

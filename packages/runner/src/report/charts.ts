@@ -48,6 +48,8 @@ export function paretoSpec(records: readonly EvalRecord[], metric: keyof typeof 
 export function rewardSpec(records: readonly EvalRecord[]): TopLevelSpec {
   const values = rewardCurve(records.filter((r) => r.error === undefined));
   const x = { field: 'index', type: 'quantitative' as const, title: 'evaluation' };
+  // phases in the order the search visited them, not alphabetical
+  const color = { field: 'phase', type: 'nominal' as const, title: 'phase', scale: { domain: [...new Set(values.map((v) => v.phase))] } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Reward over evaluations (best so far as a line)',
@@ -55,8 +57,8 @@ export function rewardSpec(records: readonly EvalRecord[]): TopLevelSpec {
     height: 220,
     data: { values },
     layer: [
-      { mark: { type: 'point', filled: true, size: 14, opacity: 0.6 }, encoding: { x, y: { field: 'reward', type: 'quantitative', title: 'reward', scale: { zero: false } }, color: { field: 'phase', type: 'nominal', title: 'phase' } } },
-      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'best', type: 'quantitative' }, color: { field: 'phase', type: 'nominal' } } },
+      { mark: { type: 'point', filled: true, size: 14, opacity: 0.6 }, encoding: { x, y: { field: 'reward', type: 'quantitative', title: 'reward', scale: { zero: false } }, color } },
+      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'best', type: 'quantitative' }, color } },
     ],
   };
 }
