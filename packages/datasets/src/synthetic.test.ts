@@ -14,8 +14,9 @@ describe('synthetic', () => {
     const a = loadDataset({ name: 'synthetic', seed: 7 });
     const b = loadDataset({ name: 'synthetic', seed: 7 });
     const c = loadDataset({ name: 'synthetic', seed: 8 });
-    expect(a.train.images).toEqual(b.train.images);
-    expect(a.train.images).not.toEqual(c.train.images);
+    const bytes = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    expect(bytes(a.train.images).equals(bytes(b.train.images))).toBe(true);
+    expect(bytes(a.train.images).equals(bytes(c.train.images))).toBe(false);
   });
 
   it('is learnable: nearest-prototype classification of the test split is ≥ 90% correct', () => {

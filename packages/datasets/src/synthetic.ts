@@ -1,5 +1,5 @@
 import { Rng, asObject, numberField, rejectUnknownKeys } from '@cosearch/core';
-import type { ResolvedDatasetConfig } from './config';
+import { rejectPath, type ResolvedDatasetConfig } from './config';
 import { splitPool } from './pool';
 import { subset } from './image-set';
 import type { DatasetSplits, ImageSet } from './types';
@@ -68,6 +68,7 @@ export function syntheticPool(o: SyntheticOptions, seed: number): ImageSet {
 
 /** A small seeded dataset for fast tests of other packages (default 8×8×1, 4 classes, 400 samples, 320/40/40). */
 export function loadSynthetic(config: ResolvedDatasetConfig): DatasetSplits {
+  rejectPath(config, 'it is generated from the seed');
   const o = syntheticOptions(config.options);
   const pool = syntheticPool(o, config.seed);
   const idx = splitPool(pool.labels, o.numClasses, config);
