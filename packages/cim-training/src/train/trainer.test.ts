@@ -63,5 +63,6 @@ describe('trainCim', () => {
     await expect(trainCim(data, { scheme: 'sgd' })).rejects.toThrow(/options.scheme/);
     await expect(trainCim(data, { epochs: 0 })).rejects.toThrow(/options.epochs/);
     await expect(trainCim(data, { device: 'nope' })).rejects.toThrow(/device preset "nope"/);
+    await expect(trainCim(data, { scheme: 'mixed-precision', schemeParams: { threshold: 2 } })).rejects.toThrow(/scheme.threshold/);
   });
 });
