@@ -19,6 +19,7 @@ export { MIXED_PRECISION_DEFAULTS, type MixedPrecisionParams } from './schemes/m
 export { quantizeWeights } from './schemes/hwa';
 export { modelRegistry, buildArch, lenet5, mlp, type ArchSpec, type WeightLayerSpec } from './model/arch';
 export { crossbarLinear } from './model/linear';
+export { crossbarDense, crossbarConv2d, type CrossbarOpOptions } from './model/ops';
 export { accuracyOf, type InferenceSetup } from './model/infer';
 export { saveTrainedModel, loadTrainedModel, type TrainedModel } from './model/trained';
 export { trainCim, type CimTrainResult, type EpochRecord } from './train/trainer';

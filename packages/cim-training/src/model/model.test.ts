@@ -3,6 +3,7 @@ import { Rng } from '@cosearch/core';
 import { validateCrossbarConfig } from '../crossbar/config';
 import { convGeometry, makeIm2col } from './im2col';
 import { crossbarLinear } from './linear';
+import { crossbarConv2d } from './ops';
 
 beforeAll(() => initBackend({ quiet: true }));
 
@@ -65,5 +66,18 @@ describe('crossbar linear op', () => {
       if (Math.abs(v - ideal[i]) > 1e-3) differs = true;
     });
     expect(differs).toBe(true);
+  });
+});
+
+describe('drop-in crossbar ops', () => {
+  it('crossbarConv2d with ideal periphery equals tf.conv2d (+ bias); with an ADC it does not', () => {
+    const x = tf.tensor4d(rand(2 * 6 * 6 * 3, 11), [2, 6, 6, 3]);
+    const f = tf.tensor4d(rand(3 * 3 * 3 * 5, 12), [3, 3, 3, 5]);
+    const b = tf.tensor1d(rand(5, 13));
+    const ideal = crossbarConv2d(x, f, 'same', b, { crossbar: { adcBits: 0, dacBits: 0, outNoise: 0 } }).dataSync();
+    const ref = tf.add(tf.conv2d(x, f, 1, 'same'), b).dataSync();
+    ideal.forEach((v, i) => expect(v).toBeCloseTo(ref[i], 4));
+    const coarse = crossbarConv2d(x, f, 'same', b, { crossbar: { adcBits: 4, dacBits: 4, outNoise: 0 } }).dataSync();
+    expect(coarse.some((v, i) => Math.abs(v - ref[i]) > 1e-2)).toBe(true);
   });
 });
