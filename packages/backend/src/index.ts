@@ -1,2 +1,3 @@
 export * from './init';
-export { registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
+export { isCosearchWasmKernel, registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
+export type { KernelReplacement } from './wasm-kernels';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { depthwiseGradReference, relError, runOn, seeded, setupBackends } from './test-helpers';
-import { registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
+import { isCosearchWasmKernel, registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
 
 // The kernels called directly (tf.engine().runKernel) with attributes tfjs's gradient
 // functions never pass but the kernels' contracts allow: dilations, NCHW, numeric padding
@@ -34,8 +34,9 @@ describe('kernel registration', () => {
     expect(WASM_MISSING_KERNELS.map((k) => k.kernelName).sort()).toEqual([
       'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum',
     ]);
-    expect(WASM_REPLACED_KERNELS.map((k) => k.kernelName).sort()).toEqual(['Conv2DBackpropInput', 'OneHot']);
-    for (const k of WASM_REPLACED_KERNELS) expect(tf.getKernel(k.kernelName, 'wasm')?.kernelFunc).toBe(k.kernelFunc);
+    expect(WASM_REPLACED_KERNELS.map((k) => k.kernelName).sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Mean', 'OneHot', 'Sum', '_FusedMatMul']);
+    for (const k of [...WASM_MISSING_KERNELS, ...WASM_REPLACED_KERNELS]) expect(isCosearchWasmKernel(k.kernelName)).toBe(true);
+    expect(isCosearchWasmKernel('Conv2D')).toBe(false);
   });
 
   test('registration is idempotent', () => {

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+// Registers the wasm backend and its stock kernels first, so the replacements below wrap them.
+import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './kernels/depthwise-backprop-filter';
 import { depthwiseConv2dNativeBackpropInput } from './kernels/depthwise-backprop-input';
+import { untransposedMatMul } from './kernels/matmul';
 import { oneHot } from './kernels/one-hot';
+import { gemvReduction } from './kernels/reduce';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
 
 /**
@@ -51,28 +55,45 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
 ];
 
 /**
- * Kernels wasm has but that are too slow or wrong there:
+ * Kernels wasm has but that are too slow or wrong there. Each entry builds the replacement
+ * from the stock wasm kernel (which some wrap and call on the fast path):
  * - Conv2DBackpropInput: a plain loop far slower than XNNPACK; replaced by the equivalent
  *   forward convolution (same results to float rounding, 2–8× faster);
- * - OneHot: ignores dtype 'float32' and fractional on/off values (writes int32 bits).
+ * - OneHot: ignores dtype 'float32' and fractional on/off values (writes int32 bits);
+ * - BatchMatMul, _FusedMatMul: ~9× slower with a transpose flag, which every MatMul gradient
+ *   sets; the transpose is materialised first;
+ * - Sum, Mean over non-trailing axes (bias gradients, batch-norm moments): transposed first,
+ *   ~10× slower than the matrix–vector product used instead.
  */
-export const WASM_REPLACED_KERNELS: readonly tf.KernelConfig[] = [
+export interface KernelReplacement {
+  kernelName: string;
+  make: (original: tf.KernelConfig) => tf.KernelFunc;
+}
+
+export const WASM_REPLACED_KERNELS: readonly KernelReplacement[] = [
   {
     kernelName: tf.Conv2DBackpropInput,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) =>
+    make: () => ({ inputs, attrs }) =>
       conv2dBackpropInput(inputs.dy as tf.TensorInfo, inputs.filter as tf.TensorInfo, attrs as unknown as tf.Conv2DBackpropInputAttrs),
   },
   {
     kernelName: tf.OneHot,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => oneHot(inputs.indices as tf.TensorInfo, attrs as unknown as tf.OneHotAttrs),
+    make: () => ({ inputs, attrs }) => oneHot(inputs.indices as tf.TensorInfo, attrs as unknown as tf.OneHotAttrs),
   },
+  { kernelName: tf.BatchMatMul, make: untransposedMatMul },
+  { kernelName: tf._FusedMatMul, make: untransposedMatMul },
+  { kernelName: tf.Sum, make: (original) => gemvReduction(original, false) },
+  { kernelName: tf.Mean, make: (original) => gemvReduction(original, true) },
 ];
+
+/** kernelFuncs this module registered, to recognise its own registrations (idempotence). */
+const ours = new WeakSet<tf.KernelFunc>();
 
 /**
  * Registers the kernels above for the 'wasm' backend. Idempotent; a missing kernel that wasm
- * already provides (a future tfjs release) is left alone. Returns the names it (re)registered.
+ * already provides (a future tfjs release) is left alone. A replacement keeps the stock
+ * kernel's `setupFunc`, so it works whether or not the wasm backend is initialised yet.
+ * Returns the names it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
   const added: string[] = [];
@@ -81,12 +102,20 @@ export function registerWasmGradientKernels(): string[] {
     tf.registerKernel(config);
     added.push(config.kernelName);
   }
-  for (const config of WASM_REPLACED_KERNELS) {
-    const current = tf.getKernel(config.kernelName, 'wasm');
-    if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
-    added.push(config.kernelName);
+  for (const r of WASM_REPLACED_KERNELS) {
+    const current = tf.getKernel(r.kernelName, 'wasm');
+    if (current === undefined || ours.has(current.kernelFunc)) continue;
+    const kernelFunc = r.make(current);
+    ours.add(kernelFunc);
+    tf.unregisterKernel(r.kernelName, 'wasm');
+    tf.registerKernel({ kernelName: r.kernelName, backendName: 'wasm', kernelFunc, setupFunc: current.setupFunc, disposeFunc: current.disposeFunc });
+    added.push(r.kernelName);
   }
   return added;
+}
+
+/** Whether `registerWasmGradientKernels` installed the current wasm kernel `name`. */
+export function isCosearchWasmKernel(name: string): boolean {
+  const k = tf.getKernel(name, 'wasm');
+  return k !== undefined && (ours.has(k.kernelFunc) || WASM_MISSING_KERNELS.some((m) => m.kernelFunc === k.kernelFunc));
 }
