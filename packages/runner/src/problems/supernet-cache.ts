@@ -13,13 +13,59 @@ import type { CosearchSections } from './cosearch-config';
  */
 export async function ensureSupernet(s: CosearchSections, dir: string, log: (m: string) => void): Promise<void> {
   if (fs.existsSync(path.join(dir, 'checkpoint.json'))) return;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const lock = `${dir}.lock`;
+  // one trainer per checkpoint: other runs needing it (a suite, a second terminal) wait for it
+  for (let waited = false; ; waited = true) {
+    if (fs.existsSync(path.join(dir, 'checkpoint.json'))) return;
+    if (takeLock(lock)) break;
+    if (!waited) log(`waiting for another process (pid ${readPid(lock)}) that is training the supernet into ${dir} ...`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  try {
+    await train(s, dir, log);
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+function readPid(lock: string): number {
+  try {
+    return Number(fs.readFileSync(lock, 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates the lock file exclusively; a lock left by a dead process is taken over. */
+function takeLock(lock: string): boolean {
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const pid = readPid(lock);
+    if (pid > 0 && alive(pid)) return false;
+    fs.rmSync(lock, { force: true });
+    return false; // retried on the next round
+  }
+}
+
+async function train(s: CosearchSections, dir: string, log: (m: string) => void): Promise<void> {
   const backend = await initBackend({ quiet: true });
   const partial = `${dir}.partial`;
   const resume = fs.existsSync(path.join(partial, 'checkpoint.json'));
   log(`${resume ? 'continuing the training of' : 'training'} the supernet (no checkpoint at ${dir}; tfjs backend ${backend}) ...`);
   const t0 = Date.now();
   const data = loadDataset(s.dataset);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const net = resume ? await Supernet.load(partial) : Supernet.create(s.network.supernet, s.network.seed);
   try {
     const options: TrainOptions = { seed: s.network.seed, checkpointEvery: 100, ...(s.network.train as TrainOptions), checkpointDir: partial, resume, log };
