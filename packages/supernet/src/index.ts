@@ -13,3 +13,4 @@ export { makePhases, lrAt, vitProbabilityAt, validatePhases, type PhaseSpec, typ
 export { trainSupernet, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog } from './train';
 export { subnetReport, randomHybridArchs, type SubnetReport, type SubnetScore } from './report';
 export { exportSubnet, SubnetModel, SUBNET_FORMAT } from './export';
+export { finetuneSubnet, kendallTau, type FinetuneOptions } from './finetune';

@@ -88,6 +88,11 @@ export class Supernet {
     return net;
   }
 
+  /** An independent copy of the weights (no optimiser state), e.g. to fine-tune one subnet alone. */
+  clone(): Supernet {
+    return new Supernet(this.config, this.seed, (spec) => Float32Array.from(this.vars.get(spec.name)!.dataSync() as Float32Array));
+  }
+
   async save(dir: string): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
     const arrays = [...this.vars].map(([name, v]) => ({ name, shape: v.shape, data: v.dataSync() as Float32Array }));

@@ -12,7 +12,7 @@ export interface TrainOptions {
   /** Explicit phases; else built by `makePhases` from mode / budget / lr below. */
   phases?: PhaseSpec[];
   mode?: TrainMode;
-  /** Total budget in epochs over the training split (default 4), or in steps (overrides epochs). */
+  /** Total budget in epochs over the training split (default 3), or in steps (overrides epochs). */
   epochs?: number;
   steps?: number;
   phase1Fraction?: number;
@@ -40,7 +40,7 @@ export interface TrainOptions {
   quiet?: boolean;
 }
 
-export interface StepLog { phase: string; step: number; loss: number; lr: number; vitProbability: number; imagesPerSecond: number }
+export interface StepLog { phase: string; step: number; /** Mean over the step's subnets. */ loss: number; /** Mean over subnets trained on labels. */ labelLoss: number; lr: number; vitProbability: number; imagesPerSecond: number }
 
 export interface PhaseSummary {
   name: string;
@@ -110,7 +110,7 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
   const bs = Math.min(options.batchSize ?? 64, train.n);
   const stepsPerEpoch = Math.floor(train.n / bs);
   const phases = options.phases ?? makePhases({
-    mode: options.mode, steps: options.steps ?? Math.round((options.epochs ?? 4) * stepsPerEpoch),
+    mode: options.mode, steps: options.steps ?? Math.round((options.epochs ?? 3) * stepsPerEpoch),
     phase1Fraction: options.phase1Fraction, lr: options.lr, phase2Lr: options.phase2Lr, vitProbability: options.vitProbability,
     sampling: options.sampling, samplingParams: options.samplingParams, sharedLrScale: options.sharedLrScale,
   });
@@ -149,7 +149,7 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
     const pWall = Date.now();
     const pCpu = process.cpuUsage();
     let firstLoss = NaN, lastLoss = NaN;
-    let windowLoss = 0, windowSteps = 0, windowStart = Date.now();
+    let windowLoss = 0, windowLabel = 0, windowSteps = 0, windowStart = Date.now();
     const start = pi === (resume?.phase ?? -1) ? resume!.phaseStep : 0;
     for (let t = start; t < phase.steps; t++) {
       const lr = lrAt(phase, t);
@@ -162,7 +162,7 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
       let teacher: tf.Tensor2D | null = null;
       const acc = new Map<string, tf.Tensor>();
       let ref: { grads: Map<string, tf.Tensor>; usage: Map<string, Region> } | null = null;
-      let stepLoss = 0;
+      let stepLoss = 0, labelLoss = 0, labelPlans = 0;
       // SPOS has no largest subnet in its plan: compute its gradient for the diagnostic only.
       const needRef = diagnose && !plans.some((p) => p.role === 'largest');
       const all: (SubnetPlan & { diagnosticOnly?: boolean })[] = needRef ? [{ arch: largestArch(cfg), role: 'largest', target: 'labels', diagnosticOnly: true }, ...plans] : plans;
@@ -173,7 +173,11 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
           if (plan.role === 'largest' && !teacher) teacher = tf.keep(tf.softmax(logits)) as tf.Tensor2D;
           return lossOf(logits, plan, y, teacher);
         });
-        if (!plan.diagnosticOnly) stepLoss += value.dataSync()[0] / plans.length;
+        if (!plan.diagnosticOnly) {
+          const v = value.dataSync()[0];
+          stepLoss += v / plans.length;
+          if (plan.target === 'labels') { labelLoss += v; labelPlans++; }
+        }
         value.dispose();
         if (plan.diagnosticOnly) {
           const own = new Map<string, tf.Tensor>();
@@ -202,15 +206,16 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
       if (Number.isNaN(firstLoss)) firstLoss = stepLoss;
       lastLoss = stepLoss;
       windowLoss += stepLoss;
+      windowLabel += labelPlans ? labelLoss / labelPlans : NaN;
       windowSteps++;
       if ((t + 1) % logEvery === 0 || t + 1 === phase.steps) {
         const secs = (Date.now() - windowStart) / 1000;
         const ips = (windowSteps * bs) / Math.max(secs, 1e-9);
-        const entry: StepLog = { phase: phase.name, step: t + 1, loss: windowLoss / windowSteps, lr, vitProbability: pVit, imagesPerSecond: ips };
+        const entry: StepLog = { phase: phase.name, step: t + 1, loss: windowLoss / windowSteps, labelLoss: windowLabel / windowSteps, lr, vitProbability: pVit, imagesPerSecond: ips };
         stepLog.push(entry);
         const eta = ((totalSteps - done) * bs) / Math.max(ips, 1e-9);
-        log(`[supernet] phase ${pi + 1}/${phases.length} ${phase.name}  step ${t + 1}/${phase.steps}  loss ${entry.loss.toFixed(4)}  lr ${lr.toExponential(2)}  p(vit) ${pVit.toFixed(2)}  ${ips.toFixed(1)} img/s  ETA ${fmtTime(eta)}`);
-        windowLoss = 0; windowSteps = 0; windowStart = Date.now();
+        log(`[supernet] phase ${pi + 1}/${phases.length} ${phase.name}  step ${t + 1}/${phase.steps}  loss ${entry.loss.toFixed(4)} (labels ${entry.labelLoss.toFixed(4)})  lr ${lr.toExponential(2)}  p(vit) ${pVit.toFixed(2)}  ${ips.toFixed(1)} img/s  ETA ${fmtTime(eta)}`);
+        windowLoss = 0; windowLabel = 0; windowSteps = 0; windowStart = Date.now();
       }
       if (options.checkpointDir && options.checkpointEvery && (t + 1) % options.checkpointEvery === 0 && t + 1 < phase.steps) {
         net.trainState = { phase: pi, phaseStep: t + 1, rng: rng.state(), log: stepLog };

@@ -5,6 +5,7 @@ import { policyRegistry } from '@cosearch/controller';
 import { problemRegistry } from '@cosearch/runner';
 import { dataflowRegistry, hardwarePresets } from '@cosearch/hardware';
 import { deviceModelRegistry, devicePresets, schemeRegistry } from '@cosearch/cim-training';
+import { samplingRegistry } from '@cosearch/supernet';
 
 /**
  * `cosearch list <kind>`: what is registered under each plug-in kind. Later packages add their
@@ -18,6 +19,7 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   dataflows: () => dataflowRegistry.list() as RegistryEntry<unknown, never>[],
   'hardware-presets': () => hardwarePresets.list() as RegistryEntry<unknown, never>[],
   devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
+  sampling: () => samplingRegistry.list() as RegistryEntry<unknown, never>[],
   'device-models': () => deviceModelRegistry.list() as RegistryEntry<unknown, never>[],
   schemes: () => schemeRegistry.list() as RegistryEntry<unknown, never>[],
 };
