@@ -23,8 +23,11 @@ interface ConfigCache {
    * only in, say, the NoC reuse the NPU and CIM costs.
    */
   memo: { npu: Map<string, EngineCost>; cim: Map<string, EngineCost>; vector: Map<string, EngineCost> };
-  /** Per memoised engine cost: the NoC-inclusive composite, by crossing key. */
-  composites: Map<EngineCost, Map<string, Composite>>;
+  /**
+   * Per memoised engine cost: the NoC-inclusive composite, by crossing key. Shared by every config
+   * with the same NoC-side parameters (see `nocSignature`).
+   */
+  composites: CompositeMemo;
   geometry: Geometry;
 }
 
@@ -55,7 +58,7 @@ const caches = new WeakMap<HardwareConfig, ConfigCache>();
 
 /** Engine-cost memos by engine-parameter signature, across configs; dropped wholesale past a size cap. */
 const engineMemo = new Map<string, Map<string, EngineCost>>();
-const MEMO_SIGNATURES_MAX = 1024;
+const MEMO_SIGNATURES_MAX = 128;
 
 function memoFor(signature: string): Map<string, EngineCost> {
   let m = engineMemo.get(signature);
@@ -63,6 +66,25 @@ function memoFor(signature: string): Map<string, EngineCost> {
     if (engineMemo.size >= MEMO_SIGNATURES_MAX) engineMemo.clear();
     m = new Map();
     engineMemo.set(signature, m);
+  }
+  return m;
+}
+
+/** Composite memos by NoC-side signature (what `composite` reads besides the engine cost). */
+/** Composites of layers whose input comes from the same engine site, and of crossing layers by origin. */
+interface CompositeMemo {
+  direct: WeakMap<EngineCost, Composite>;
+  crossing: WeakMap<EngineCost, Map<string, Composite>>;
+}
+const compositeMemo = new Map<string, CompositeMemo>();
+
+function compositesFor(hw: HardwareConfig): CompositeMemo {
+  const sig = JSON.stringify([hw.noc, hw.dvfs.noc, hw.dvfs.nominalVoltageV, hw.technology.nodeNm, hw.dram, hw.mapping.transferVia, !!hw.npu]);
+  let m = compositeMemo.get(sig);
+  if (m === undefined) {
+    if (compositeMemo.size >= MEMO_SIGNATURES_MAX) compositeMemo.clear();
+    m = { direct: new WeakMap(), crossing: new WeakMap() };
+    compositeMemo.set(sig, m);
   }
   return m;
 }
@@ -88,7 +110,7 @@ function cacheFor(hw: HardwareConfig): ConfigCache {
     const d = hw.dvfs;
     const leak = (a: number, v: number) => a * hw.technology.leakageWPerMm2 * leakagePowerScale(v, d.nominalVoltageV);
     const leakageW = leak(dom.npu, d.npu.voltageV) + leak(dom.cim, d.cim.voltageV) + leak(dom.noc, d.noc.voltageV);
-    c = { derived: derive(hw), area, areaMm2, leakageW, memo: engineMemos(hw), composites: new Map(), geometry: geometry(hw) };
+    c = { derived: derive(hw), area, areaMm2, leakageW, memo: engineMemos(hw), composites: compositesFor(hw), geometry: geometry(hw) };
     caches.set(hw, c);
   }
   return c;
@@ -200,8 +222,6 @@ function planCim(shapes: (Shape | null)[], engines: Engine[], hw: HardwareConfig
 interface Composite {
   core: EngineCost;
   energy: EnergyBreakdown;
-  /** Same values as `energy`, in ENERGY_COMPONENTS order, for fast accumulation. */
-  vec: Float64Array;
   energyJ: number;
   latencyS: number;
   nocBytes: number;
@@ -240,13 +260,9 @@ function composite(l: LayerSpec, core: EngineCost, e: Engine, prev: Engine | nul
     }
     nocBytes += bytes;
   }
-  const vec = new Float64Array(ENERGY_COMPONENTS.length);
   let energyJ = 0;
-  ENERGY_COMPONENTS.forEach((k, i) => {
-    vec[i] = energy[k];
-    energyJ += energy[k];
-  });
-  return { core, energy, vec, energyJ, latencyS, nocBytes, nocS };
+  for (const k of ENERGY_COMPONENTS) energyJ += energy[k];
+  return { core, energy, energyJ, latencyS, nocBytes, nocS };
 }
 
 /**
@@ -255,6 +271,8 @@ function composite(l: LayerSpec, core: EngineCost, e: Engine, prev: Engine | nul
  * runtime, area. Layers run in sequence; with `mapping.pipeline` successive inferences overlap
  * and `intervalS` is the busiest engine's time (H4H-NAS pipelining bounded by the slowest stage).
  * Rows of `perLayer` share memoised sub-objects (`access`, `energy`): treat them as read-only.
+ * A config object is read once and cached (WeakMap): do not mutate it after evaluating it — copy
+ * it instead (`applyHardwareCandidate` returns a fresh copy).
  */
 export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): HardwareResult {
   const c = cacheFor(hw);
@@ -275,19 +293,29 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
     const e = engines[i];
     const core = engineCost(l, infos[i], e, d, plan, c.memo);
     const crossing = prev !== null && c.geometry.site[prev] !== c.geometry.site[e];
-    const key = crossing ? `${prev}>${core.engine}` : '';
-    let byCore = c.composites.get(core);
-    if (byCore === undefined) {
-      byCore = new Map();
-      c.composites.set(core, byCore);
-    }
-    let comp = byCore.get(key);
-    if (comp === undefined) {
-      comp = composite(l, core, e, prev, hw, c);
-      byCore.set(key, comp);
+    let comp: Composite | undefined;
+    if (!crossing) {
+      comp = c.composites.direct.get(core);
+      if (comp === undefined) {
+        comp = composite(l, core, e, prev, hw, c);
+        c.composites.direct.set(core, comp);
+      }
+    } else {
+      let byCore = c.composites.crossing.get(core);
+      if (byCore === undefined) {
+        byCore = new Map();
+        c.composites.crossing.set(core, byCore);
+      }
+      const key = `${prev}>${core.engine}`;
+      comp = byCore.get(key);
+      if (comp === undefined) {
+        comp = composite(l, core, e, prev, hw, c);
+        byCore.set(key, comp);
+      }
     }
     prev = e;
-    for (let k = 0; k < totals.length; k++) totals[k] += comp.vec[k];
+    const en = comp.energy;
+    for (let k = 0; k < ENERGY_COMPONENTS.length; k++) totals[k] += en[ENERGY_COMPONENTS[k]];
     busy[e] += comp.latencyS;
     latencyS += comp.latencyS;
     const layerMacs = s ? s.macs : 0;
