@@ -86,8 +86,15 @@ export const WASM_REPLACED_KERNELS: readonly KernelReplacement[] = [
   { kernelName: tf.Mean, make: (original) => gemvReduction(original, true) },
 ];
 
-/** kernelFuncs this module registered, to recognise its own registrations (idempotence). */
-const ours = new WeakSet<tf.KernelFunc>();
+/**
+ * Marks kernelFuncs this module registered, to recognise its own registrations (idempotence).
+ * A global symbol rather than a WeakSet: tfjs keeps its kernel registry on the global object,
+ * which can outlive this module instance (jest loads modules afresh per test file).
+ */
+const MARK = Symbol.for('cosearch.backend.wasmKernel');
+type Marked = tf.KernelFunc & { [MARK]?: true };
+const isOurs = (f: tf.KernelFunc): boolean => (f as Marked)[MARK] === true;
+for (const k of WASM_MISSING_KERNELS) (k.kernelFunc as Marked)[MARK] = true;
 
 /**
  * Registers the kernels above for the 'wasm' backend. Idempotent; a missing kernel that wasm
@@ -104,9 +111,9 @@ export function registerWasmGradientKernels(): string[] {
   }
   for (const r of WASM_REPLACED_KERNELS) {
     const current = tf.getKernel(r.kernelName, 'wasm');
-    if (current === undefined || ours.has(current.kernelFunc)) continue;
-    const kernelFunc = r.make(current);
-    ours.add(kernelFunc);
+    if (current === undefined || isOurs(current.kernelFunc)) continue;
+    const kernelFunc: Marked = r.make(current);
+    kernelFunc[MARK] = true;
     tf.unregisterKernel(r.kernelName, 'wasm');
     tf.registerKernel({ kernelName: r.kernelName, backendName: 'wasm', kernelFunc, setupFunc: current.setupFunc, disposeFunc: current.disposeFunc });
     added.push(r.kernelName);
@@ -117,5 +124,5 @@ export function registerWasmGradientKernels(): string[] {
 /** Whether `registerWasmGradientKernels` installed the current wasm kernel `name`. */
 export function isCosearchWasmKernel(name: string): boolean {
   const k = tf.getKernel(name, 'wasm');
-  return k !== undefined && (ours.has(k.kernelFunc) || WASM_MISSING_KERNELS.some((m) => m.kernelFunc === k.kernelFunc));
+  return k !== undefined && isOurs(k.kernelFunc);
 }
