@@ -1,0 +1,87 @@
+/**
+ * Supernet training throughput: the largest subnet trained alone (single path, AdamW, batch 64)
+ * and one sandwich step (largest + smallest + 2 random, in-place distillation), in images/s of
+ * wall time and per CPU second (the machine may be shared: CPU seconds are the steadier
+ * figure). When Debian's python3-torch is installed, the same network (tools/bench/peers/
+ * supernet_torch.py, one thread like tfjs-wasm) is timed in the same run and the ratio printed.
+ *
+ *   npm run bench -- supernet      (or: node --conditions=@cosearch/source --import tsx tools/bench/supernet.bench.ts)
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { Rng } from '@cosearch/core';
+import { initBackend, tf } from '@cosearch/backend';
+import { defaultSupernetConfig, forward, largestArch, samplingRegistry, subnetMacs, Supernet, type SubnetArch } from '@cosearch/supernet';
+
+const BATCH = 64;
+const STEPS = Number(process.env.BENCH_STEPS ?? 8);
+const WARMUP = 2;
+
+function timeIt(n: number, f: () => void): { wall: number; cpu: number } {
+  const w0 = Date.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) f();
+  const c = process.cpuUsage(c0);
+  return { wall: (Date.now() - w0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  const cfg = defaultSupernetConfig();
+  const net = Supernet.create(cfg, 0);
+  const rng = new Rng(0);
+  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, () => rng.int(10)), 'int32'), 10).toFloat();
+  const src = net.source();
+  const loss = (arch: SubnetArch, target: tf.Tensor) => () =>
+    tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(forward(cfg, arch, x, src, { bn: { kind: 'batch' } }))), 1))) as tf.Scalar;
+  const train = (arch: SubnetArch) => {
+    const { value, grads } = tf.variableGrads(loss(arch, y));
+    value.dataSync();
+    value.dispose();
+    net.optimizer.apply(net.vars, new Map(Object.entries(grads).map(([k, g]) => [net.paramOf(k)!, g])), 1e-3, () => 0);
+    Object.values(grads).forEach((g) => g.dispose());
+  };
+  const big = largestArch(cfg);
+  timeIt(WARMUP, () => train(big));
+  const single = timeIt(STEPS, () => train(big));
+  const sandwich = samplingRegistry.create('sandwich-v1', {});
+  const sandwichStep = () => {
+    const plans = sandwich.plan({ config: cfg, rng, vitProbability: 0.5 });
+    let teacher: tf.Tensor | null = null;
+    for (const p of plans) {
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = forward(cfg, p.arch, x, src, { bn: { kind: 'batch' } });
+        if (!teacher) teacher = tf.keep(tf.softmax(logits));
+        return tf.neg(tf.mean(tf.sum(tf.mul(p.target === 'teacher' ? teacher : y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+      });
+      value.dispose();
+      Object.values(grads).forEach((g) => g.dispose());
+    }
+    (teacher as tf.Tensor | null)?.dispose();
+  };
+  timeIt(1, sandwichStep);
+  const sw = timeIt(Math.max(2, STEPS / 2), sandwichStep);
+  const n = STEPS * BATCH;
+  const ips = n / single.wall;
+  const ipc = n / single.cpu;
+  console.log(`backend ${backend}; largest subnet ${subnetMacs(cfg, big)} MACs/image, batch ${BATCH}`);
+  console.log(`largest subnet, single path: ${ips.toFixed(1)} img/s wall, ${ipc.toFixed(1)} img/CPU-s`);
+  console.log(`sandwich step (4 subnets): ${((Math.max(2, STEPS / 2) * BATCH) / sw.wall).toFixed(1)} img/s wall, ${((Math.max(2, STEPS / 2) * BATCH) / sw.cpu).toFixed(1)} img/CPU-s`);
+
+  const peer = path.join(__dirname, 'peers', 'supernet_torch.py');
+  const r = spawnSync('python3', [peer], { input: JSON.stringify({ config: cfg, arch: big, batch: BATCH, steps: STEPS, warmup: WARMUP, threads: 1 }), encoding: 'utf8' });
+  if (r.status !== 0) {
+    const why = /No module named 'torch'/.test(r.stderr ?? '') ? 'python3-torch not installed' : (r.stderr || r.error?.message || 'failed').trim().split('\n').pop();
+    console.log(`PyTorch peer: unavailable (${why}); no ratio`);
+    return;
+  }
+  const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { imagesPerSecond: number; imagesPerCpuSecond: number; threads: number; torch: string };
+  console.log(`PyTorch ${p.torch} (${p.threads} thread), same network: ${p.imagesPerSecond.toFixed(1)} img/s wall, ${p.imagesPerCpuSecond.toFixed(1)} img/CPU-s`);
+  console.log(`ratio tfjs/PyTorch: ${(ipc / p.imagesPerCpuSecond).toFixed(2)}× per CPU second, ${(ips / p.imagesPerSecond).toFixed(2)}× wall (target ≥ 0.5×)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
