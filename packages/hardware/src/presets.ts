@@ -94,7 +94,7 @@ function edge(): unknown {
     name: 'edge-npu-cim-v1',
     // Leakage: 3 mW/mm² (assumed, low-power 22 nm library at nominal voltage).
     technology: { nodeNm: 22, leakageWPerMm2: 0.003 },
-    // Edge DVFS grid 0.6–1.0 V, 200 MHz–1 GHz (REFERENCES §4); f_max(0.9 V) = 890 MHz.
+    // Edge DVFS grid 0.6–1.0 V, 200 MHz–1 GHz (REFERENCES §4); f_max(0.9 V) = 894 MHz.
     dvfs: { ...ALPHA_POWER, maxFrequencyAtNominalHz: 1e9, npu: { voltageV: 0.9, frequencyHz: 800e6 }, cim: { voltageV: 0.9, frequencyHz: 800e6 }, noc: { voltageV: 0.9, frequencyHz: 800e6 } },
     npu: { dataflow: 'weight-stationary-v1', peRows: 16, peCols: 16, rfBytes: 64, glbBytes: 262144, glbBandwidthBitsPerCycle: 512, doubleBuffering: true },
     cim: {
