@@ -8,8 +8,9 @@ import { suiteCommand } from './suite';
 import { cimTrainCommand } from './cim-train';
 import { cimEvalCommand } from './cim-eval';
 import { trainSupernetCommand } from './train-supernet';
+import { hwCommand } from './hw';
 import { evalSubnetCommand } from './eval-subnet';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand, hwCommand];

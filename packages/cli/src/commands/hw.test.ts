@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** `cosearch hw` as a user runs it (child processes): table, JSON, comparison, clear errors. */
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const MAIN = path.join(ROOT, 'packages', 'cli', 'src', 'main.ts');
+const LENET = path.join(ROOT, 'experiments', 'networks', 'lenet5.json');
+
+function cosearch(args: string[]) {
+  const r = spawnSync(process.execPath, ['--conditions=@cosearch/source', '--import', 'tsx', MAIN, 'hw', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cosearch hw', () => {
+  it('prints a per-layer table and totals for a preset name', () => {
+    const r = cosearch(['--network', LENET, '--hardware', 'eyeriss-65nm-v1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/features\.c1\s+conv\s+npu/);
+    expect(r.stdout).toMatch(/eyeriss-65nm-v1 \(npu-only\): 417 kMAC, latency/);
+  });
+
+  it('--json prints the full result; --compare the scheme table', () => {
+    const j = cosearch(['--network', LENET, '--hardware', path.join(ROOT, 'experiments', 'hardware', 'edge-npu-cim-v1.json'), '--json']);
+    expect(j.code).toBe(0);
+    const res = JSON.parse(j.stdout);
+    expect(res.perLayer).toHaveLength(11);
+    expect(res.macs).toBe(416520);
+    const c = cosearch(['--network', LENET, '--hardware', 'edge-npu-cim-v1', '--compare']);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/npu-only[\s\S]*cim-only[\s\S]*per-block-best/);
+  });
+
+  it('a wrong hardware field gives one clear line and exit 1', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-hw-'));
+    const file = path.join(dir, 'bad.json');
+    const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'experiments', 'hardware', 'edge-npu-cim-v1.json'), 'utf8'));
+    cfg.dvfs.npu.frequencyHz = 2e9;
+    fs.writeFileSync(file, JSON.stringify(cfg));
+    const r = cosearch(['--network', LENET, '--hardware', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^cosearch: invalid dvfs\.npu\.frequencyHz: got 2000000000, expected <= f_max\(0\.9 V\) = 894 MHz/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
