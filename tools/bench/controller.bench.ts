@@ -5,7 +5,8 @@
  *
  *   nice -n 10 node --conditions=@cosearch/source --import tsx tools/bench/controller.bench.ts \
  *     [--seeds 10] [--budgets 200,500,1000] [--problems synthetic,hardware] [--policies a,b] [--batch 10]
- *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.15] (multi-phase stage share) [--incumbent 0.5]
+ *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.1] (multi-phase stage share) [--incumbent 0.25]
+ *     [--stage-rl '{...}'] (overrides for the single-phase stages)
  *
  * Policies that do not know the budget (all but multi-phase) run once to the largest budget and
  * are read at each budget (the first b proposals of that run ARE a budget-b run); the
@@ -24,19 +25,22 @@ const budgets = arg('budgets', '200,500,1000').split(',').map(Number);
 const batch = Number(arg('batch', '10'));
 const problems = arg('problems', 'synthetic,hardware').split(',');
 
-/** Tuned settings (see packages/controller/README.md for how they were chosen). */
-const RL = { hidden: 32, learningRate: 0.01, batchSize: 10, temperature: 5, tanhConstant: 2.5, entropyWeight: 1e-4, ...JSON.parse(arg('rl', '{}')) };
+/** RL settings: the package defaults (tuned with the --rl/--stage/--incumbent sweeps in the README), plus overrides. */
+const RL: Record<string, unknown> = JSON.parse(arg('rl', '{}'));
+/** RL settings of the single-phase stages of the multi-phase schedule (short budgets: learn fast). */
+const STAGE_RL = { ...RL, ...JSON.parse(arg('stage-rl', '{}')) };
 /** Share of the budget given to each single-phase stage of the multi-phase schedule. */
-const stageShare = Number(arg('stage', '0.15'));
+const stageShare = Number(arg('stage', '0.1'));
 /** Weight of the incumbent in the prior handed to each new stage (multi-phase incumbentWeight). */
-const incumbentWeight = Number(arg('incumbent', '0.5'));
+const incumbentWeight = Number(arg('incumbent', '0.25'));
 type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean };
 const SETUPS: Record<string, Setup> = {
   'random-v1': { policy: 'random-v1', params: () => ({}) },
   'evolution-v1': { policy: 'evolution-v1', params: () => ({ population: 20, sampleSize: 5 }) },
   'nsga2-v1': { policy: 'nsga2-v1', params: () => ({ population: 20, objectives: ['reward'] }) },
   'reinforce-v1': { policy: 'reinforce-v1', params: () => RL },
-  'ppo-v1': { policy: 'ppo-v1', params: () => ({ ...RL, epochs: 4 }) },
+  // PPO takes `epochs` Adam steps per batch, so a quarter of REINFORCE's step size.
+  'ppo-v1': { policy: 'ppo-v1', params: () => ({ learningRate: 0.01, ...RL, epochs: 4 }) },
   'multi-phase-v1 (reinforce)': {
     policy: 'multi-phase-v1',
     budgetAware: true,
@@ -45,9 +49,9 @@ const SETUPS: Record<string, Setup> = {
       return {
         incumbentWeight,
         phases: [
-          { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: RL },
-          { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: RL },
-          { phases: ['system'], budget: stage, policy: 'reinforce-v1', params: RL },
+          { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
+          { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
+          { phases: ['system'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
           { phases: ['network', 'hardware', 'system'], budget: b - 3 * stage, policy: 'reinforce-v1', params: RL, name: 'joint' },
         ],
       };

@@ -5,14 +5,20 @@ import { checkSeed, readParams, type ParamRule } from './params';
 import type { DecisionPrior, PriorAware } from './prior';
 import { checkState } from './state';
 
-/** Parameters shared by the LSTM policies (REFERENCES §1: Zoph & Le 2017, ENAS 2018). */
+/**
+ * Parameters shared by the LSTM policies (REFERENCES §1: Zoph & Le 2017, ENAS 2018). T, c and
+ * the controller size follow ENAS; the learning rate and entropy weight were tuned on
+ * tools/bench/controller.bench.ts (budgets of 200–1000 evaluations need a faster step than
+ * ENAS's 3.5e-4, and with normalised advantages (unit scale) ENAS's 1e-4 entropy bonus is too
+ * weak to stop early collapse onto a local optimum) — see the package README.
+ */
 export const LSTM_DEFAULTS = {
   hidden: 32,
-  learningRate: 0.005,
+  learningRate: 0.04,
   batchSize: 10,
   temperature: 5,
   tanhConstant: 2.5,
-  entropyWeight: 1e-4,
+  entropyWeight: 0.03,
   baselineDecay: 0.9,
   normaliseAdvantage: true,
   initScale: 0.1,

@@ -28,7 +28,7 @@ export const MULTI_PHASE_DEFAULTS = {
    * Weight λ of the best candidate so far in the prior handed to a new stage: per decision,
    * (1 − λ)·(choice frequencies learned by the earlier stages) + λ·(one-hot of the incumbent).
    */
-  incumbentWeight: 0.5,
+  incumbentWeight: 0.25,
 };
 
 /**
