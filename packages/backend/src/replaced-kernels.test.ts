@@ -98,3 +98,32 @@ describe('Sum and Mean over any axes', () => {
     for (let j = 0; j < 4; j++) expect(Math.abs(wasm[j] - ref[j]) / scale).toBeLessThan(1e-6);
   });
 });
+
+describe('MaxPoolGrad (stock wasm kernel misroutes windows whose values are all <= 0)', () => {
+  test('hand example: an all-negative 3×3 image, 2×2 windows at stride 1', async () => {
+    const x = [-3, -1, -2, -4, -5, -0.5, -7, -8, -9];
+    // windows (row-major): max −1 at index 1, −0.5 at 5, −4 at 3, −0.5 at 5; dy = 1, 2, 3, 4
+    const [g] = await runOn('wasm', () => [
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 1, 'valid'), tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]))))(
+        tf.tensor4d(x, [1, 3, 3, 1]),
+      ),
+    ]);
+    expect(Array.from(g)).toEqual([0, 1, 0, 3, 0, 6, 0, 0, 0]);
+  });
+
+  const cases: Array<[string, number, number, 'same' | 'valid']> = [];
+  for (const [k, s] of [[2, 2], [3, 2], [3, 1], [2, 1]]) for (const pad of ['same', 'valid'] as const) cases.push([`${k}×${k}/${s}`, k, s, pad]);
+  test.each(cases)('%s %s: signed, ReLU-ed (ties at 0) and positive inputs match cpu', async (_l, k, s, pad) => {
+    for (const [shape, kind] of [[[2, 7, 6, 3], 'signed'], [[2, 8, 8, 4], 'relu'], [[1, 5, 5, 2], 'positive']] as const) {
+      const r = await both(() => {
+        let x = rand([...shape], 40 + k * 10 + s);
+        if (kind === 'relu') x = tf.relu(x);
+        if (kind === 'positive') x = tf.add(tf.abs(x), 0.1);
+        const y = tf.maxPool(x as tf.Tensor4D, k, s, pad);
+        const w = rand(y.shape, 41);
+        return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, s, pad), w)))(x)];
+      });
+      expect({ kind, err: relError(r.wasm[0], r.cpu[0]) <= TOL }).toEqual({ kind, err: true });
+    }
+  });
+});

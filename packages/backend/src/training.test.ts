@@ -122,6 +122,37 @@ describe('end-to-end training', () => {
   });
 });
 
+describe('tf.layers model.fit', () => {
+  /** conv/2 + ReLU → batch norm → depthwise (×2) → separable (valid) → max pool → dense softmax. */
+  async function history(backend: 'cpu' | 'wasm'): Promise<number[]> {
+    const xv = seeded([16, 12, 12, 1], 9).map((v) => (v + 1) / 2);
+    await tf.setBackend(backend);
+    const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
+    m.add(tf.layers.batchNormalization());
+    m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', depthwiseInitializer: init(2) }));
+    m.add(tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'valid', depthwiseInitializer: init(3), pointwiseInitializer: init(4) }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(5) }));
+    m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const x = tf.tensor4d(xv, [16, 12, 12, 1]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0], 'int32'), 3);
+    const h = await m.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 });
+    tf.dispose([x, y]);
+    m.dispose();
+    return h.history.loss as number[];
+  }
+
+  test('a Sequential conv / batch-norm / depthwise / separable / max-pool / dense model trains identically', async () => {
+    const c = await history('cpu');
+    const w = await history('wasm');
+    expect(relError(Float32Array.from(w), Float32Array.from(c))).toBeLessThanOrEqual(TOL);
+    expect(w[2]).toBeLessThan(w[0]);
+  });
+});
+
 describe('backend switching in one process', () => {
   test('tf.setBackend flips between wasm and cpu and both keep working', async () => {
     for (const b of ['wasm', 'cpu', 'wasm', 'cpu'] as const) {

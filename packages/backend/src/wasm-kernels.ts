@@ -6,6 +6,7 @@ import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './kernels/depthwise-backprop-filter';
 import { depthwiseConv2dNativeBackpropInput } from './kernels/depthwise-backprop-input';
 import { untransposedMatMul } from './kernels/matmul';
+import { safeMaxPoolGrad } from './kernels/max-pool-grad';
 import { oneHot } from './kernels/one-hot';
 import { gemvReduction } from './kernels/reduce';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
@@ -62,6 +63,8 @@ export const WASM_MISSING_KERNELS: readonly tf.KernelConfig[] = [
  * - OneHot: ignores dtype 'float32' and fractional on/off values (writes int32 bits);
  * - BatchMatMul, _FusedMatMul: ~9× slower with a transpose flag, which every MatMul gradient
  *   sets; the transpose is materialised first;
+ * - MaxPoolGrad: wrong for windows whose values are all ≤ 0 (running max starts at FLT_MIN);
+ *   composed exactly in that case;
  * - Sum, Mean over non-trailing axes (bias gradients, batch-norm moments): transposed first,
  *   ~10× slower than the matrix–vector product used instead.
  */
@@ -82,6 +85,7 @@ export const WASM_REPLACED_KERNELS: readonly KernelReplacement[] = [
   },
   { kernelName: tf.BatchMatMul, make: untransposedMatMul },
   { kernelName: tf._FusedMatMul, make: untransposedMatMul },
+  { kernelName: tf.MaxPoolGrad, make: safeMaxPoolGrad },
   { kernelName: tf.Sum, make: (original) => gemvReduction(original, false) },
   { kernelName: tf.Mean, make: (original) => gemvReduction(original, true) },
 ];

@@ -17,7 +17,7 @@ export function asTensor<R extends tf.Rank>(info: tf.TensorInfo): tf.Tensor<R> {
  * inside the tensor (e.g. a `valid` convolution that never reads the last rows), so both
  * directions are needed.
  */
-export function padOrCrop<T extends tf.Tensor>(x: T, axis: number, before: number, after: number): T {
+export function padOrCrop<T extends tf.Tensor>(x: T, axis: number, before: number, after: number, fill = 0): T {
   let out: tf.Tensor = x;
   if (before < 0 || after < 0) {
     const begin = out.shape.map(() => 0);
@@ -31,7 +31,7 @@ export function padOrCrop<T extends tf.Tensor>(x: T, axis: number, before: numbe
   if (before > 0 || after > 0) {
     const paddings = out.shape.map((): [number, number] => [0, 0]);
     paddings[axis] = [Math.max(0, before), Math.max(0, after)];
-    out = tf.pad(out, paddings);
+    out = tf.pad(out, paddings, fill);
   }
   return out as T;
 }
