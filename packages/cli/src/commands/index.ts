@@ -5,6 +5,8 @@ import { resumeCommand } from './resume';
 import { reportCommand } from './report';
 import { startCommand } from './start';
 import { suiteCommand } from './suite';
+import { workerCommand } from './worker';
+import { statusCommand } from './status';
 import { cimTrainCommand } from './cim-train';
 import { cimEvalCommand } from './cim-eval';
 import { trainSupernetCommand } from './train-supernet';
@@ -13,4 +15,4 @@ import { evalSubnetCommand } from './eval-subnet';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand, hwCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, workerCommand, statusCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand, hwCommand];
