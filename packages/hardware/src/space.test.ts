@@ -50,6 +50,7 @@ describe('hardwareSpace', () => {
 
   it('applyHardwareCandidate writes each decision and leaves the base untouched', () => {
     const base = getHardwarePreset('edge-npu-cim-v1');
+    const before = JSON.stringify(base);
     const hw = applyHardwareCandidate(base, {
       'hw.dataflow': 'row-stationary-v1', 'hw.peRows': 32, 'hw.glbKiB': 128, 'hw.cimTiles': 256, 'hw.xbarSize': 256,
       'hw.adcBits': 6, 'sys.scheme': 'per-layer', 'sys.voltageV': 0.7, 'sys.frequencyHz': 600e6, 'sys.nocTopology': 'torus',
@@ -65,6 +66,7 @@ describe('hardwareSpace', () => {
     expect(hw.noc.flitBits).toBe(64);
     expect(hw.mapping.assignment).toEqual({ attn1: 'npu' });
     expect(base.npu!.peRows).toBe(16);
+    expect(JSON.stringify(base)).toBe(before);
     expect(() => applyHardwareCandidate(base, { 'sys.voltageV': 0.6, 'sys.frequencyHz': 1e9 })).toThrow(ConfigError);
   });
 });

@@ -153,39 +153,45 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
   return new SearchSpace(decisions, constraints);
 }
 
-function clone(hw: HardwareConfig): HardwareConfig {
-  return JSON.parse(JSON.stringify(hw)) as HardwareConfig;
-}
-
-/** Writes the candidate's hardware decisions into a copy of `base` (no validation). */
+/**
+ * Writes the candidate's hardware decisions into a copy of `base` (no validation). Only the
+ * sections a decision touches are copied (shallow spreads); `base` is never modified.
+ */
 function applyDecisions(base: HardwareConfig, c: Candidate): HardwareConfig {
-  const hw = clone(base);
   const num = (k: string) => c[k] as number;
-  if (hw.npu) {
-    if (c['hw.dataflow'] !== undefined) hw.npu.dataflow = c['hw.dataflow'] as string;
-    if (c['hw.peRows'] !== undefined) hw.npu.peRows = num('hw.peRows');
-    if (c['hw.peCols'] !== undefined) hw.npu.peCols = num('hw.peCols');
-    if (c['hw.glbKiB'] !== undefined) hw.npu.glbBytes = num('hw.glbKiB') * 1024;
+  const has = (k: string) => c[k] !== undefined;
+  const hw: HardwareConfig = { ...base };
+  if (base.npu && (has('hw.dataflow') || has('hw.peRows') || has('hw.peCols') || has('hw.glbKiB'))) {
+    const npu = (hw.npu = { ...base.npu });
+    if (has('hw.dataflow')) npu.dataflow = c['hw.dataflow'] as string;
+    if (has('hw.peRows')) npu.peRows = num('hw.peRows');
+    if (has('hw.peCols')) npu.peCols = num('hw.peCols');
+    if (has('hw.glbKiB')) npu.glbBytes = num('hw.glbKiB') * 1024;
   }
-  if (hw.cim) {
-    if (c['hw.cimTiles'] !== undefined) hw.cim.tiles = num('hw.cimTiles');
-    if (c['hw.xbarSize'] !== undefined) hw.cim.rows = hw.cim.cols = num('hw.xbarSize');
-    if (c['hw.adcBits'] !== undefined) hw.cim.adcBits = num('hw.adcBits');
-    if (c['hw.columnsPerAdc'] !== undefined) hw.cim.columnsPerAdc = Math.min(num('hw.columnsPerAdc'), hw.cim.cols);
+  if (base.cim && (has('hw.cimTiles') || has('hw.xbarSize') || has('hw.adcBits') || has('hw.columnsPerAdc'))) {
+    const cim = (hw.cim = { ...base.cim });
+    if (has('hw.cimTiles')) cim.tiles = num('hw.cimTiles');
+    if (has('hw.xbarSize')) cim.rows = cim.cols = num('hw.xbarSize');
+    if (has('hw.adcBits')) cim.adcBits = num('hw.adcBits');
+    if (has('hw.columnsPerAdc')) cim.columnsPerAdc = Math.min(num('hw.columnsPerAdc'), cim.cols);
   }
-  if (c['sys.scheme'] !== undefined) hw.mapping.scheme = c['sys.scheme'] as Scheme;
+  hw.dvfs = { ...base.dvfs };
   for (const dom of ['npu', 'cim', 'noc'] as const) {
-    if (c['sys.voltageV'] !== undefined) hw.dvfs[dom].voltageV = num('sys.voltageV');
-    if (c['sys.frequencyHz'] !== undefined) hw.dvfs[dom].frequencyHz = num('sys.frequencyHz');
-    if (c[`sys.${dom}VoltageV`] !== undefined) hw.dvfs[dom].voltageV = num(`sys.${dom}VoltageV`);
-    if (c[`sys.${dom}FrequencyHz`] !== undefined) hw.dvfs[dom].frequencyHz = num(`sys.${dom}FrequencyHz`);
+    const p = (hw.dvfs[dom] = { ...base.dvfs[dom] });
+    if (has('sys.voltageV')) p.voltageV = num('sys.voltageV');
+    if (has('sys.frequencyHz')) p.frequencyHz = num('sys.frequencyHz');
+    if (has(`sys.${dom}VoltageV`)) p.voltageV = num(`sys.${dom}VoltageV`);
+    if (has(`sys.${dom}FrequencyHz`)) p.frequencyHz = num(`sys.${dom}FrequencyHz`);
   }
-  if (c['sys.nocTopology'] !== undefined) hw.noc.topology = c['sys.nocTopology'] as Topology;
-  if (c['sys.nocLinkBits'] !== undefined) hw.noc.linkWidthBits = hw.noc.flitBits = num('sys.nocLinkBits');
-  if (c['sys.nocVcs'] !== undefined) hw.noc.virtualChannels = num('sys.nocVcs');
-  if (c['sys.nocBufferFlits'] !== undefined) hw.noc.bufferDepthFlits = num('sys.nocBufferFlits');
-  for (const [k, v] of Object.entries(c)) {
-    if (k.startsWith('engine.')) hw.mapping.assignment[k.slice('engine.'.length)] = v as 'npu' | 'cim';
+  const noc = (hw.noc = { ...base.noc });
+  if (has('sys.nocTopology')) noc.topology = c['sys.nocTopology'] as Topology;
+  if (has('sys.nocLinkBits')) noc.linkWidthBits = noc.flitBits = num('sys.nocLinkBits');
+  if (has('sys.nocVcs')) noc.virtualChannels = num('sys.nocVcs');
+  if (has('sys.nocBufferFlits')) noc.bufferDepthFlits = num('sys.nocBufferFlits');
+  const mapping = (hw.mapping = { ...base.mapping, assignment: { ...base.mapping.assignment } });
+  if (has('sys.scheme')) mapping.scheme = c['sys.scheme'] as Scheme;
+  for (const k in c) {
+    if (k.startsWith('engine.')) mapping.assignment[k.slice('engine.'.length)] = c[k] as 'npu' | 'cim';
   }
   return hw;
 }
