@@ -22,7 +22,7 @@ export interface LayerAccounting {
   verifyReads: number;
   writeEnergyJ: number;
   writeLatencyS: number;
-  /** Mean over updates of weightsProgrammed / weights. */
+  /** Mean over updates of weightsProgrammed / weights (program-and-verify corrections count again). */
   fractionProgrammedPerUpdate: number;
   /** Mean devices programmed per update. */
   devicesProgrammedPerUpdate: number;
