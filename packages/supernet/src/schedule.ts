@@ -43,7 +43,7 @@ export interface ScheduleOptions {
  * unlocked from the first step at the target P(ViT).
  */
 export function makePhases(o: ScheduleOptions): PhaseSpec[] {
-  const lr = o.lr ?? 3e-3;
+  const lr = o.lr ?? 1e-2;
   const p = o.vitProbability ?? 0.5;
   const base = {
     sampling: o.sampling ?? 'sandwich-v1',
@@ -91,7 +91,7 @@ export function validatePhases(raw: unknown, path = 'phases'): PhaseSpec[] {
     return {
       name: stringField(o, 'name', p, `phase${i + 1}`),
       steps,
-      lr: checkNumber(o.lr ?? 3e-3, `${p}.lr`, { above: 0 }),
+      lr: checkNumber(o.lr ?? 1e-2, `${p}.lr`, { above: 0 }),
       warmupSteps: checkNumber(o.warmupSteps ?? 0, `${p}.warmupSteps`, { integer: true, min: 0 }),
       vitProbability: [checkNumber(vp[0], `${p}.vitProbability[0]`, { min: 0, max: 1 }), checkNumber(vp[1], `${p}.vitProbability[1]`, { min: 0, max: 1 })],
       vitRampFraction: checkNumber(o.vitRampFraction ?? 0.5, `${p}.vitRampFraction`, { min: 0, max: 1 }),
