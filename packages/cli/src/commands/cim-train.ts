@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset, type DatasetConfig } from '@cosearch/datasets';
-import { saveTrainedModel, trainCim, type CimTrainResult } from '@cosearch/cim-training';
+import { createScheme, saveTrainedModel, trainCim, type CimTrainResult } from '@cosearch/cim-training';
 
 interface Args {
   dataset: string;
@@ -77,7 +77,7 @@ export const cimTrainCommand: CommandModule<object, Args> = {
     }
     const t = r.accounting.total;
     const lines = [
-      `${r.options.scheme} on ${r.options.device.model} (${a.device}), ${a.model}, ${a.epochs} epochs`,
+      `${r.options.scheme}${createScheme(r.options.scheme, r.options.schemeParams).analog ? ` on ${a.device} (${r.options.device.model})` : ''}, ${a.model}, ${a.epochs} epochs`,
       `test accuracy ${(100 * r.testAccuracy).toFixed(2)}%  (val ${(100 * r.valAccuracy).toFixed(2)}%)`,
       `programming pulses ${t.pulses}  devices programmed/update ${t.devicesProgrammedPerUpdate.toFixed(1)}  fraction of weights programmed/update ${t.fractionProgrammedPerUpdate.toFixed(4)}`,
       `write energy ${t.writeEnergyJ.toExponential(3)} J  write latency ${t.writeLatencyS.toExponential(3)} s`,
