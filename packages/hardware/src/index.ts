@@ -2,7 +2,7 @@ export * from './config';
 export * from './result';
 export { validateHardwareConfig } from './validate';
 export { evaluate } from './evaluate';
-export { hardwarePresets, getHardwarePreset } from './presets';
+export { hardwarePresets, getHardwarePreset, loadHardwareConfig } from './presets';
 export { dataflowRegistry, getDataflow } from './dataflows/registry';
 export type { Dataflow, DataflowResult, ArrayParams } from './dataflows/types';
 export { canonicalShape, foldUtil, type Shape } from './shape';

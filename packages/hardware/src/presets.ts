@@ -124,3 +124,11 @@ for (const [name, description, raw] of BUILT_IN) {
 export function getHardwarePreset(name: string): HardwareConfig {
   return hardwarePresets.create(name, {});
 }
+
+/**
+ * Validates a hardware file, resolving `"extends": "<preset>"` against the registered presets:
+ * `{ "extends": "edge-npu-cim-v1", "cim": { "adcBits": 6 } }` is the preset with 6-bit ADCs.
+ */
+export function loadHardwareConfig(raw: unknown): HardwareConfig {
+  return validateHardwareConfig(raw, getHardwarePreset);
+}

@@ -1,5 +1,5 @@
 import { ConfigError, NotFoundError } from '@cosearch/core';
-import { getHardwarePreset, hardwarePresets, validateHardwareConfig, validateNetwork } from './index';
+import { getHardwarePreset, hardwarePresets, loadHardwareConfig, validateHardwareConfig, validateNetwork } from './index';
 
 const raw = () => JSON.parse(JSON.stringify(getHardwarePreset('edge-npu-cim-v1'))) as Record<string, any>;
 
@@ -28,6 +28,18 @@ describe('validateHardwareConfig', () => {
     edit(o);
     expect(() => validateHardwareConfig(o)).toThrow(ConfigError);
     expect(() => validateHardwareConfig(o)).toThrow(message);
+  });
+
+  it('"extends" starts from a preset and deep-merges the rest; errors still name the field', () => {
+    const hw = loadHardwareConfig({ extends: 'edge-npu-cim-v1', name: 'mine', cim: { adcBits: 6 }, noc: { placement: { cim: [3, 3] } } });
+    const preset = getHardwarePreset('edge-npu-cim-v1');
+    expect(hw.cim!.adcBits).toBe(6);
+    expect(hw.cim!.rows).toBe(preset.cim!.rows);
+    expect(hw.noc.placement).toEqual({ ...preset.noc.placement, cim: [3, 3] });
+    expect(hw.name).toBe('mine');
+    expect(() => loadHardwareConfig({ extends: 'edge-npu-cim-v1', npu: { peRows: -1 } })).toThrow(/invalid npu\.peRows: got -1/);
+    expect(() => loadHardwareConfig({ extends: 'nope' })).toThrow(/unknown hardware preset "nope"/);
+    expect(() => validateHardwareConfig({ extends: 'edge-npu-cim-v1' })).toThrow(/invalid extends/);
   });
 
   it('unknown presets list the known ones', () => {

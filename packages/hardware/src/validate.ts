@@ -136,13 +136,28 @@ function mapping(o: Obj, p: string, hasNpu: boolean, hasCim: boolean): MappingCo
   };
 }
 
+/** Objects merge key by key; anything else (numbers, strings, arrays) in `over` replaces `base`. */
+function deepMerge(base: unknown, over: unknown): unknown {
+  const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(base) || !isObj(over)) return over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
 /**
  * Validates an untrusted hardware config (e.g. a parsed JSON file) and returns it typed. Errors
  * name the field path, the value and what is allowed (`ConfigError`). An infeasible DVFS point
- * (f above the alpha-power-law f_max(V)) is rejected here.
+ * (f above the alpha-power-law f_max(V)) is rejected here. `{ "extends": "<preset>", ... }` starts
+ * from a preset and deep-merges the other fields into it (`extendsPreset` resolves the name).
  */
-export function validateHardwareConfig(raw: unknown): HardwareConfig {
-  const o = asObject(raw, 'hardware');
+export function validateHardwareConfig(raw: unknown, extendsPreset?: (name: string) => HardwareConfig): HardwareConfig {
+  let o = asObject(raw, 'hardware');
+  if (o.extends !== undefined) {
+    if (typeof o.extends !== 'string' || !extendsPreset) throw new ConfigError('extends', o.extends, 'the name of a hardware preset');
+    const { extends: name, ...rest } = o;
+    o = asObject(deepMerge(extendsPreset(name as string), rest), 'hardware');
+  }
   rejectUnknownKeys(o, '', ['name', 'technology', 'dvfs', 'npu', 'cim', 'vector', 'dram', 'noc', 'mapping']);
   if (o.npu === undefined && o.cim === undefined) throw new ConfigError('npu', undefined, 'an npu section, a cim section, or both');
   const vec = asObject(o.vector, 'vector');

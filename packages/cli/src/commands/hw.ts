@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { DataError } from '@cosearch/core';
 import {
-  compareSchemes, evaluate, getHardwarePreset, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type Scheme,
+  compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type Scheme,
 } from '@cosearch/hardware';
 
 interface Args {
@@ -23,9 +23,9 @@ function readJson(file: string): unknown {
   }
 }
 
-/** A hardware file, or the name of a preset (`cosearch list hardware-presets`). */
+/** A hardware file (may start `"extends": "<preset>"`), or the name of a preset (`cosearch list hardware-presets`). */
 function loadHardware(arg: string): HardwareConfig {
-  return existsSync(arg) || arg.endsWith('.json') ? validateHardwareConfig(readJson(arg)) : getHardwarePreset(arg);
+  return existsSync(arg) || arg.endsWith('.json') ? loadHardwareConfig(readJson(arg)) : getHardwarePreset(arg);
 }
 
 const si = (v: number, unit: string): string => {
