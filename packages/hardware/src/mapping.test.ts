@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasStaticWeights, layerMacs } from '@cosearch/core';
-import { evaluate, getHardwarePreset, validateNetwork, type Scheme } from './index';
+import { bestBlockAssignment, compareSchemes, evaluate, getHardwarePreset, validateNetwork, type Scheme } from './index';
 
 const hybrid = validateNetwork(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'experiments', 'networks', 'hybrid-cnn-vit-cifar.json'), 'utf8'))).layers;
 const run = (scheme: Scheme, edit: (h: ReturnType<typeof getHardwarePreset>) => void = () => undefined) => {
@@ -67,5 +67,24 @@ describe('engine assignment schemes (H4H-NAS)', () => {
     expect(pipe.intervalS).toBeCloseTo(Math.max(pipe.engineBusyS.npu, pipe.engineBusyS.cim, pipe.engineBusyS.vector), 15);
     expect(pipe.intervalS).toBeLessThan(seq.intervalS);
     expect(pipe.latencyS).toBeCloseTo(seq.latencyS, 15);
+  });
+
+  it('bestBlockAssignment is the exhaustive EDP optimum over per-block assignments (brute force on LeNet-5)', () => {
+    const lenet = validateNetwork(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'experiments', 'networks', 'lenet5.json'), 'utf8'))).layers;
+    const base = getHardwarePreset('edge-npu-cim-v1');
+    base.cim!.tiles = 16; // weights no longer fit: the choice is not trivial
+    const best = bestBlockAssignment(lenet, base);
+    const edp = (r: ReturnType<typeof evaluate>) => r.energyJ * r.latencyS;
+    for (const features of ['npu', 'cim'] as const) {
+      for (const classifier of ['npu', 'cim'] as const) {
+        const hw = getHardwarePreset('edge-npu-cim-v1');
+        hw.cim!.tiles = 16;
+        hw.mapping = { ...hw.mapping, scheme: 'per-layer', defaultEngine: 'npu', assignment: { features, classifier } };
+        expect(edp(best.result)).toBeLessThanOrEqual(edp(evaluate(lenet, hw)) * (1 + 1e-12));
+      }
+    }
+    const rows = compareSchemes(lenet, base);
+    expect(rows.map((r) => r.scheme)).toEqual(['npu-only', 'cim-only', 'cim-static', 'greedy-edp', 'per-block-best']);
+    expect(rows[4].edpJs).toBeCloseTo(edp(best.result), 20);
   });
 });
