@@ -7,7 +7,7 @@ import { depthwiseConv2dNativeBackpropFilter } from './kernels/depthwise-backpro
 import { depthwiseConv2dNativeBackpropInput } from './kernels/depthwise-backprop-input';
 import { untransposedMatMul } from './kernels/matmul';
 import { safeMaxPoolGrad } from './kernels/max-pool-grad';
-import { oneHot } from './kernels/one-hot';
+import { correctOneHot } from './kernels/one-hot';
 import { gemvReduction } from './kernels/reduce';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
 
@@ -79,10 +79,7 @@ export const WASM_REPLACED_KERNELS: readonly KernelReplacement[] = [
     make: () => ({ inputs, attrs }) =>
       conv2dBackpropInput(inputs.dy as tf.TensorInfo, inputs.filter as tf.TensorInfo, attrs as unknown as tf.Conv2DBackpropInputAttrs),
   },
-  {
-    kernelName: tf.OneHot,
-    make: () => ({ inputs, attrs }) => oneHot(inputs.indices as tf.TensorInfo, attrs as unknown as tf.OneHotAttrs),
-  },
+  { kernelName: tf.OneHot, make: correctOneHot },
   { kernelName: tf.BatchMatMul, make: untransposedMatMul },
   { kernelName: tf._FusedMatMul, make: untransposedMatMul },
   { kernelName: tf.MaxPoolGrad, make: safeMaxPoolGrad },
