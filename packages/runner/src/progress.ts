@@ -26,7 +26,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export class Progress {
-  private readonly t0 = Date.now();
+  private t0 = Date.now();
   private readonly startDone: number;
   private lastLine = -1;
   private lastDraw = 0;
@@ -36,6 +36,11 @@ export class Progress {
     startDone: number,
   ) {
     this.startDone = startDone;
+  }
+
+  /** Restarts the clock (when the search itself begins, after training and worker start-up). */
+  start(): void {
+    this.t0 = Date.now();
   }
 
   /** Seconds left, from the rate of this session's evaluations. */

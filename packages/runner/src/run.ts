@@ -104,6 +104,7 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   await problem.prepare?.();
   const pool = await executorRegistry.create(config.executor, { config, raw, problem, ctx: { ...ctx, runDir: dir }, workers: config.search.workers });
   const journal = new Journal(journalFile);
+  progress.start();
   let stop = false;
   let interrupts = 0;
   const onSignal = () => {
