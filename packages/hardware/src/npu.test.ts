@@ -87,5 +87,9 @@ describe('dramTraffic tiling', () => {
     // cap 16: half = 8. Weights outer: 100 + 30·⌈100/8⌉ = 490; inputs outer: 30 + 100·⌈30/8⌉ = 430.
     expect(dramTraffic(100, 30, 10, 16)).toEqual({ w: 400, i: 30, o: 10 });
     expect(dramTraffic(10, 300, 10, 16)).toEqual({ w: 10, i: 600, o: 10 });
+    // The second operand of an attention matmul is an activation: no DRAM traffic when all fit.
+    expect(dramTraffic(100, 10, 10, 200, true)).toEqual({ w: 0, i: 0, o: 0 });
+    // Too big (120 > 40): tiling as for static weights; inputs outer 10 + 100·⌈10/20⌉ = 110 < 100 + 10·⌈100/20⌉ = 150.
+    expect(dramTraffic(100, 10, 10, 40, true)).toEqual({ w: 100, i: 10, o: 10 });
   });
 });

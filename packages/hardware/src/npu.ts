@@ -27,12 +27,15 @@ export interface NpuParams {
 
 /**
  * DRAM traffic of one layer (bytes per tensor). Activations stay in the GLB when input + output
- * fit in its usable part (half when double-buffered); weights always stream from DRAM. Otherwise
- * the GLB is split between a resident tile of one operand while the other streams past, and the
- * cheaper loop order is taken: Wb + Ib·⌈Wb/(cap/2)⌉ or Ib + Wb·⌈Ib/(cap/2)⌉; outputs are written once.
+ * fit in its usable part (half when double-buffered); static weights always stream from DRAM,
+ * while the second operand of an activation × activation matmul (`dynamicWeights`, e.g. K or V)
+ * is an activation too and stays on chip when all three fit. Otherwise the GLB is split between a
+ * resident tile of one operand while the other streams past, and the cheaper loop order is taken:
+ * Wb + Ib·⌈Wb/(cap/2)⌉ or Ib + Wb·⌈Ib/(cap/2)⌉; outputs are written once.
  */
-export function dramTraffic(wBytes: number, iBytes: number, oBytes: number, capBytes: number): { w: number; i: number; o: number } {
-  if (iBytes + oBytes <= capBytes) return { w: wBytes, i: 0, o: 0 };
+export function dramTraffic(wBytes: number, iBytes: number, oBytes: number, capBytes: number, dynamicWeights = false): { w: number; i: number; o: number } {
+  if (dynamicWeights && wBytes + iBytes + oBytes <= capBytes) return { w: 0, i: 0, o: 0 };
+  if (!dynamicWeights && iBytes + oBytes <= capBytes) return { w: wBytes, i: 0, o: 0 };
   const half = capBytes / 2;
   const weightsOuter = wBytes + iBytes * Math.ceil(wBytes / half);
   const inputsOuter = iBytes + wBytes * Math.ceil(iBytes / half);
@@ -52,7 +55,7 @@ export function npuLayerCost(s: Shape, p: NpuParams): EngineCost {
   const wBytes = (s.weightCount * s.wBits) / 8;
   const iBytes = (s.inputCount * s.inBits) / 8;
   const oBytes = (s.outputCount * s.outBits) / 8;
-  const dram = dramTraffic(wBytes, iBytes, oBytes, p.doubleBuffering ? p.glbBytes / 2 : p.glbBytes);
+  const dram = dramTraffic(wBytes, iBytes, oBytes, p.doubleBuffering ? p.glbBytes / 2 : p.glbBytes, s.dynamicWeights);
   const dramBytes = dram.w + dram.i + dram.o;
   const glbArrayBits =
     df.glbWeightReads * s.wBits + df.glbInputReads * s.inBits + (df.glbOutputReads + df.glbOutputWrites) * s.outBits;

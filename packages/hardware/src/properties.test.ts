@@ -19,11 +19,13 @@ const macLayer: fc.Arbitrary<LayerSpec> = fc.oneof(
 );
 
 /**
- * A random MAC layer, a fixed attention-style matmul (so every network moves multi-flit packets
- * and, under 'cim-only', programs crossbars) and a vector-unit activation.
+ * A random MAC layer, a fixed dense layer (static weights: every network reads DRAM and moves
+ * multi-flit packets), a fixed attention-style matmul (under 'cim-only' it programs crossbars)
+ * and a vector-unit activation.
  */
 const network = macLayer.map((l): LayerSpec[] => [
   l,
+  { kind: 'dense', name: 'proj', batch: 4, inFeatures: 64, outFeatures: 64 },
   { kind: 'matmul', name: 'qk', batch: 2, m: 16, k: 16, n: 16 },
   { kind: 'activation', name: 'act', fn: 'gelu', elements: layerOutputs(l) },
 ]);
