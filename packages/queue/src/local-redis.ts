@@ -67,7 +67,9 @@ function probe(port: number, password: string | undefined): Promise<string> {
       reply += d.toString();
       if (reply.includes('+PONG') || reply.includes('-')) done(reply);
     });
-    sock.on('connect', () => sock.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
+    // RESP arrays, not inline commands: a password may contain spaces
+    const cmd = (...args: string[]) => `*${args.length}\r\n${args.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`;
+    sock.on('connect', () => sock.write(`${password ? cmd('AUTH', password) : ''}${cmd('PING')}`));
   });
 }
 
@@ -99,7 +101,12 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   let child: ChildProcess;
   const launch = async () => {
     child = spawn(binary, args, { stdio: 'ignore' });
-    await waitReady(port, opts.password, child, logFile);
+    try {
+      await waitReady(port, opts.password, child, logFile);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
   };
   const halt = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;

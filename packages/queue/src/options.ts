@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import IORedis from 'ioredis';
 import {
   ConfigError,
   DataError,
@@ -131,4 +132,27 @@ export function connectionOptions(s: ConnectionSettings): Record<string, unknown
     opts.tls = tls;
   }
   return opts;
+}
+
+/**
+ * One PING with no retries: a wrong password, an unknown host or a closed port fails here with
+ * one clear line, instead of the endless reconnection that the long-lived connections do.
+ */
+export async function checkConnection(s: ConnectionSettings): Promise<void> {
+  const { url, ...rest } = connectionOptions(s);
+  const client = new IORedis(url as string, { ...rest, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 10_000, lazyConnect: true });
+  let cause = '';
+  client.on('error', (err: Error) => {
+    cause ||= err.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const msg = cause || (err as Error).message;
+    const why = /WRONGPASS|NOAUTH|invalid password|AUTH/i.test(msg) ? 'authentication failed (check the password in the URL)' : msg;
+    throw new DataError(redactUrl(s.url), `cannot use Redis: ${why}`);
+  } finally {
+    client.disconnect();
+  }
 }

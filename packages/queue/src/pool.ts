@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import type { Candidate } from '@cosearch/core';
 import { CandidateFailure, type EvalOutput, type EvalPool, type ExecutorInput } from '@cosearch/runner';
-import { connectionOptions, redactUrl, resolveRedisUrl, type RedisSection } from './options';
+import { checkConnection, connectionOptions, redactUrl, resolveRedisUrl, type RedisSection } from './options';
 import { decodeOutput, experimentId, jobId, workerConfig, type JobPayload, type JobResult } from './payload';
 import { experimentJobsKey, liveWorkers } from './keys';
 
@@ -37,6 +37,7 @@ export class QueuePool implements EvalPool {
   private sweeping = false;
   private closed = false;
   private lastWarning = 0;
+  private lastWorkerCheck = Date.now();
 
   private constructor(
     private readonly queue: Queue,
@@ -55,6 +56,7 @@ export class QueuePool implements EvalPool {
   static async open(opts: QueuePoolOptions): Promise<QueuePool> {
     const s = opts.section;
     const url = resolveRedisUrl(s.url);
+    await checkConnection({ url, tls: s.tls });
     const connection = connectionOptions({ url, tls: s.tls });
     const log = opts.input.ctx.log;
     const queue = new Queue(s.queue, { connection, prefix: s.prefix });
@@ -62,8 +64,9 @@ export class QueuePool implements EvalPool {
     const { url: u, ...rest } = connection;
     const redis = new IORedis(u as string, rest);
     let lastLog = 0;
+    let closing = false;
     const warn = (err: Error) => {
-      if (Date.now() - lastLog < 5000) return;
+      if (closing || Date.now() - lastLog < 5000) return;
       lastLog = Date.now();
       log(`queue: Redis at ${redactUrl(url)}: ${err.message} (retrying)`);
     };
@@ -74,7 +77,11 @@ export class QueuePool implements EvalPool {
     const config = workerConfig(opts.input.raw as Record<string, unknown>, opts.executorKeys);
     const workers = await liveWorkers(redis, s);
     log(`queue: ${redactUrl(url)} queue "${s.queue}", ${workers.length} worker(s) alive`);
-    return new QueuePool(queue, events, redis, opts, config, workers.length);
+    const pool = new QueuePool(queue, events, redis, opts, config, workers.length);
+    pool.onClose = () => {
+      closing = true;
+    };
+    return pool;
   }
 
   evaluate(candidate: Candidate): Promise<EvalOutput> {
@@ -169,12 +176,26 @@ export class QueuePool implements EvalPool {
         if (!a.submitted) await this.submit(id);
         else await this.check(id);
       }
+      await this.checkWorkers();
     } catch (err) {
       this.warn((err as Error).message);
     } finally {
       this.sweeping = false;
     }
   }
+
+  /** A run waiting on a queue nobody serves says so (every 30 s) instead of hanging silently. */
+  private async checkWorkers(): Promise<void> {
+    if (this.awaited.size === 0 || Date.now() - this.lastWorkerCheck < 30_000) return;
+    this.lastWorkerCheck = Date.now();
+    const s = this.opts.section;
+    const alive = await liveWorkers(this.redis, s);
+    if (alive.length === 0) {
+      this.opts.input.ctx.log(`queue: ${this.awaited.size} evaluation(s) waiting and no worker alive on queue "${s.queue}"; start one: cosearch worker --redis <url> --queue ${s.queue}`);
+    }
+  }
+
+  private onClose: () => void = () => undefined;
 
   private warn(message: string): void {
     if (Date.now() - this.lastWarning < 5000) return;
@@ -185,6 +206,7 @@ export class QueuePool implements EvalPool {
   /** In-flight jobs stay in Redis: a resumed experiment collects their results. */
   async close(): Promise<void> {
     this.closed = true;
+    this.onClose();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     this.redis.disconnect();

@@ -7,7 +7,7 @@ import { CosearchError } from '@cosearch/core';
 import { CandidateFailure } from '@cosearch/runner';
 import { EvaluatorCache, SetupError } from './evaluators';
 import { HEARTBEAT_MS, workersKey, type WorkerInfo } from './keys';
-import { connectionOptions, redactUrl, DEFAULT_QUEUE } from './options';
+import { checkConnection, connectionOptions, redactUrl, DEFAULT_QUEUE } from './options';
 import { PayloadError, encodeOutput, validatePayload, type JobPayload, type JobResult } from './payload';
 
 /**
@@ -53,6 +53,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const concurrency = o.concurrency ?? 1;
   const threads = o.threads ?? concurrency;
   const id = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  await checkConnection({ url: o.url, tls: o.tls });
   const connection = connectionOptions({ url: o.url, tls: o.tls });
   const info: WorkerInfo = {
     id, host: os.hostname(), pid: process.pid, concurrency, threads,
@@ -65,8 +66,19 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     ctx: { runDir: workDir, cacheDir: path.resolve(o.cacheDir ?? '.cosearch-cache'), log: (m) => log(`worker ${id}: ${m}`) },
   });
 
+  const { url: u, ...rest } = connection;
+  const redis = new IORedis(u as string, rest);
+  redis.on('error', () => undefined); // reported by the worker's own connection
+  const beat = async () => {
+    info.lastSeen = Date.now();
+    await redis.hset(workersKey(q), id, JSON.stringify(info));
+  };
+  /** After each job too, so `cosearch status` counts are current. */
+  const touch = () => void beat().catch(() => undefined);
+
   const reject = (job: Job, err: Error): never => {
     info.rejected += 1;
+    touch();
     log(`worker ${id}: rejected job ${String(job.id).slice(0, 200)}: ${err.message}`);
     throw new UnrecoverableError(`rejected by worker ${id}: ${err.message}`);
   };
@@ -102,15 +114,18 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       const output = await lease.entry.pool.evaluate(payload.candidate);
       info.completed += 1;
       lease.release();
+      touch();
       return { ok: true, output: encodeOutput(output) };
     } catch (err) {
       if (err instanceof CandidateFailure) {
         info.completed += 1;
         lease.release();
+        touch();
         return { ok: false, error: err.message };
       }
       info.errors += 1;
       lease.release(true);
+      touch();
       log(`worker ${id}: job ${job.id} crashed (attempt ${job.attemptsMade + 1}): ${(err as Error).message}`);
       throw err;
     }
@@ -131,13 +146,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (Date.now() - lastError > 5000) log(`worker ${id}: ${err.message}`);
     lastError = Date.now();
   });
-  const { url: u, ...rest } = connection;
-  const redis = new IORedis(u as string, rest);
-  redis.on('error', () => undefined); // reported by the worker's own connection
-  const beat = async () => {
-    info.lastSeen = Date.now();
-    await redis.hset(workersKey(q), id, JSON.stringify(info));
-  };
   await worker.waitUntilReady();
   await beat();
   const timer = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
