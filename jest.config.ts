@@ -5,6 +5,9 @@ import type { Config } from 'jest';
 const config: Config = {
   projects: ['<rootDir>/packages/*/jest.config.js'],
   testTimeout: 120_000,
+  // Jest's default is cores − 1 (one worker on the 2-core CI machine); the suites are
+  // single-threaded (tfjs wasm), so one per core is faster.
+  maxWorkers: 2,
 };
 
 export default config;

@@ -8,7 +8,11 @@ module.exports = function preset(dir) {
     displayName: path.basename(dir),
     rootDir: dir,
     testEnvironment: 'node',
-    testEnvironmentOptions: { customExportConditions: ['@cosearch/source', 'node', 'require', 'default'] },
+    testEnvironmentOptions: {
+      customExportConditions: ['@cosearch/source', 'node', 'require', 'default'],
+      // tfjs keeps module-level globals; jest 30's soft deletion of them only prints warnings.
+      globalsCleanup: 'off',
+    },
     testMatch: ['<rootDir>/src/**/*.test.ts'],
     transform: {
       '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
