@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/core';
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
-import { problemRegistry } from '@cosearch/runner';
+import { executorRegistry, problemRegistry } from '@cosearch/runner';
 import { dataflowRegistry, hardwarePresets } from '@cosearch/hardware';
 import { deviceModelRegistry, devicePresets, schemeRegistry } from '@cosearch/cim-training';
 import { samplingRegistry } from '@cosearch/supernet';
@@ -16,6 +16,7 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   datasets: () => datasetRegistry.list() as RegistryEntry<unknown, never>[],
   policies: () => policyRegistry.list() as RegistryEntry<unknown, never>[],
   problems: () => problemRegistry.list() as RegistryEntry<unknown, never>[],
+  executors: () => executorRegistry.list() as RegistryEntry<unknown, never>[],
   dataflows: () => dataflowRegistry.list() as RegistryEntry<unknown, never>[],
   'hardware-presets': () => hardwarePresets.list() as RegistryEntry<unknown, never>[],
   devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
