@@ -1,4 +1,4 @@
-import { asObject, checkNumber, ConfigError, numberField, oneOf, rejectUnknownKeys, type Obj } from '@cosearch/core';
+import { asObject, booleanField, checkNumber, ConfigError, numberField, oneOf, rejectUnknownKeys, type Obj } from '@cosearch/core';
 
 export type BlockType = 'mbconv' | 'vit';
 export const BLOCK_TYPES: readonly BlockType[] = ['mbconv', 'vit'];
@@ -25,6 +25,8 @@ export interface StageConfig {
   heads: number[];
   /** ViT MLP ratios, ascending (hidden = ratio × width). */
   mlpRatios: number[];
+  /** MBConv blocks of this stage get squeeze-excite (MobileNetV3; reduction 4). Fixed, not searched. Default false. */
+  squeezeExcite?: boolean;
 }
 
 export interface SupernetConfig {
@@ -77,7 +79,7 @@ export function defaultSupernetConfig(input: { height?: number; width?: number; 
 }
 
 const TOP_KEYS = ['inputHeight', 'inputWidth', 'inputChannels', 'numClasses', 'stemChannels', 'stemKernel', 'stemStride', 'headDim', 'stages'];
-const STAGE_KEYS = ['widths', 'depths', 'stride', 'blockTypes', 'kernels', 'expansions', 'heads', 'mlpRatios'];
+const STAGE_KEYS = ['widths', 'depths', 'stride', 'blockTypes', 'kernels', 'expansions', 'heads', 'mlpRatios', 'squeezeExcite'];
 
 function ascendingInts(v: unknown, path: string, min: number, odd = false): number[] {
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(path, v, 'a non-empty ascending list of integers');
@@ -129,6 +131,7 @@ function validateStage(raw: unknown, path: string): StageConfig {
     expansions: ascendingInts(o.expansions ?? [4], `${path}.expansions`, 1),
     heads: ascendingInts(o.heads ?? [1], `${path}.heads`, 1),
     mlpRatios: ascendingInts(o.mlpRatios ?? [2], `${path}.mlpRatios`, 1),
+    ...(o.squeezeExcite === undefined ? {} : { squeezeExcite: booleanField(o, 'squeezeExcite', path) }),
   };
 }
 
@@ -143,6 +146,11 @@ export function stageSizes(cfg: SupernetConfig): { stem: [number, number]; stage
     return [h, w] as [number, number];
   });
   return { stem, stages };
+}
+
+/** Squeeze-excite bottleneck of an MBConv with `hidden` channels (MobileNetV3: reduction 4). */
+export function seChannels(hidden: number): number {
+  return Math.max(1, Math.floor(hidden / 4));
 }
 
 export function maxOf(xs: readonly number[]): number {

@@ -1,5 +1,5 @@
 import { tf } from '@cosearch/backend';
-import { maxOf, type SupernetConfig } from './config';
+import { maxOf, seChannels, type SupernetConfig } from './config';
 import type { SubnetArch } from './arch';
 import { transitionKernel } from './layers';
 import { addTrailing, batchNormTrain, channelMoments, depthwiseSame, matMul, matMulTransposeB, mulTrailing } from './ops';
@@ -105,6 +105,13 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
         const dw = get(`${bn}.dw.w`, [off, off, 0, 0], [b.kernel, b.kernel, hid, 1]) as tf.Tensor4D;
         y = depthwiseSame(y as tf.Tensor4D, dw);
         y = tf.relu6(batchNorm(`${bn}.bn2`, y, hid));
+        if (s.squeezeExcite) {
+          // Squeeze-excite: channel gates from the pooled hidden map (pool as a batched GEMV).
+          const se = seChannels(hid);
+          const z = tf.reshape(matMul(tf.fill([B, 1, H * W], 1 / (H * W)), tf.reshape(y, [B, H * W, hid])), [B, hid]) as tf.Tensor2D;
+          const gate = tf.sigmoid(dense(`${bn}.se2`, tf.relu(dense(`${bn}.se1`, z, hid, se, true)), se, hid, true));
+          y = tf.mul(y, tf.reshape(gate, [B, 1, 1, hid]));
+        }
         y = dense(`${bn}.project`, tf.reshape(y, [B * H * W, hid]) as tf.Tensor2D, hid, C, false);
         y = batchNorm(`${bn}.bn3`, tf.reshape(y, [B, H, W, C]), C);
         h = tf.add(h, y) as tf.Tensor4D;

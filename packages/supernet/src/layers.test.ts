@@ -22,6 +22,15 @@ describe('subnetLayers', () => {
     expect(() => validateLayers(JSON.parse(JSON.stringify(layers)))).not.toThrow();
   });
 
+  test('squeeze-excite adds its two dense layers (hand count)', () => {
+    const cfg = tinyConfig();
+    cfg.stages[0].squeezeExcite = true;
+    // MBConv hidden 16 → SE bottleneck 16/4 = 4: 16·4 + 4·16 = 128 MACs per image; params + 64 + 4 + 64 + 16.
+    const base = networkTotals(subnetLayers(tinyConfig(), arch)).macs;
+    expect(networkTotals(subnetLayers(cfg, arch)).macs).toBe(base + 128);
+    expect(subnetParams(cfg, arch)).toBe(subnetParams(tinyConfig(), arch) + 148);
+  });
+
   test('batch multiplies MACs, bits are recorded', () => {
     const one = networkTotals(subnetLayers(tinyConfig(), arch)).macs;
     const layers = subnetLayers(tinyConfig(), arch, { batch: 3, bits: 4 });

@@ -1,5 +1,5 @@
 import { conv2d, depthwise2d, layerWeights, networkTotals, type LayerSpec } from '@cosearch/core';
-import { stageSizes, type SupernetConfig } from './config';
+import { seChannels, stageSizes, type SupernetConfig } from './config';
 import type { SubnetArch } from './arch';
 
 export interface SubnetLayersOptions {
@@ -56,6 +56,16 @@ export function subnetLayers(cfg: SupernetConfig, arch: SubnetArch, opts: Subnet
         push(depthwise2d({ name: `${bn}.dw`, batch: B, channels: hid, inHeight: H, inWidth: W, kernel: b.kernel, block: bn }));
         push({ kind: 'norm', op: 'batchnorm', name: `${bn}.bn2`, elements: B * hid * H * W, block: bn });
         push({ kind: 'activation', fn: 'relu6', name: `${bn}.act2`, elements: B * hid * H * W, block: bn });
+        if (s.squeezeExcite) {
+          const se = seChannels(hid);
+          push({ kind: 'pool', op: 'avg', name: `${bn}.se.pool`, batch: B, channels: hid, inHeight: H, inWidth: W, kernelH: H, kernelW: W, outHeight: 1, outWidth: 1, block: bn });
+          push({ kind: 'dense', name: `${bn}.se1`, batch: B, inFeatures: hid, outFeatures: se, block: bn });
+          push({ kind: 'activation', fn: 'relu', name: `${bn}.se.act`, elements: B * se, block: bn });
+          push({ kind: 'dense', name: `${bn}.se2`, batch: B, inFeatures: se, outFeatures: hid, block: bn });
+          push({ kind: 'activation', fn: 'sigmoid', name: `${bn}.se.gate`, elements: B * hid, block: bn });
+          // The gate multiply is an element-wise vector op; core LayerSpec has no 'mul' kind, 'add' has the same cost shape.
+          push({ kind: 'add', name: `${bn}.se.scale`, elements: B * hid * H * W, block: bn });
+        }
         push(conv2d({ name: `${bn}.project`, batch: B, inChannels: hid, outChannels: C, inHeight: H, inWidth: W, kernel: 1, block: bn }));
         push({ kind: 'norm', op: 'batchnorm', name: `${bn}.bn3`, elements: e, block: bn });
         push({ kind: 'add', name: `${bn}.residual`, elements: e, block: bn });

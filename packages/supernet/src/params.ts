@@ -1,5 +1,5 @@
 import type { Rng } from '@cosearch/core';
-import { maxOf, stageSizes, type SupernetConfig } from './config';
+import { maxOf, seChannels, stageSizes, type SupernetConfig } from './config';
 import { transitionKernel } from './layers';
 
 /** How a parameter is initialised and whether it is a static weight (CIM-mappable, weight-decayed). */
@@ -51,6 +51,13 @@ export function paramSpecs(cfg: SupernetConfig): ParamSpec[] {
         bn(`${bn_}.bn1`, hid);
         out.push({ name: `${bn_}.dw.w`, shape: [k, k, hid, 1], role: 'weight', std: he(s.kernels[0] * s.kernels[0]) });
         bn(`${bn_}.bn2`, hid);
+        if (s.squeezeExcite) {
+          const se = seChannels(hid);
+          out.push({ name: `${bn_}.se1.w`, shape: [hid, se], role: 'weight', std: he(hid) });
+          out.push({ name: `${bn_}.se1.b`, shape: [se], role: 'bias', init: 0 });
+          out.push({ name: `${bn_}.se2.w`, shape: [se, hid], role: 'weight', std: Math.sqrt(1 / se) });
+          out.push({ name: `${bn_}.se2.b`, shape: [hid], role: 'bias', init: 0 });
+        }
         out.push({ name: `${bn_}.project.w`, shape: [hid, C], role: 'weight', std: he(hid) });
         bn(`${bn_}.bn3`, C);
       }

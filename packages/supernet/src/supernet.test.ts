@@ -120,6 +120,22 @@ describe('checkpoints and export', () => {
     model.dispose(); back.dispose(); net.dispose();
   });
 
+  test('squeeze-excite variant: gradients reach the SE weights, export/reload identical', async () => {
+    const cfg = { ...tinyConfig(), stages: [{ ...tinyConfig().stages[0], squeezeExcite: true }] };
+    const net = Supernet.create(cfg, 6);
+    const x = imageBatch(data.train, 0, 8);
+    const { grads } = tf.variableGrads(() => tf.mean(tf.square(forward(net.config, hybrid, x, net.source(), { bn: { kind: 'batch' } }))) as tf.Scalar);
+    const names = Object.keys(grads).map((k) => net.paramOf(k));
+    expect(names).toContain('s1.b2.se1.w');
+    expect(names).toContain('s1.b2.se2.b');
+    const dir = tmp();
+    await exportSubnet(net, hybrid, dir, data.train);
+    const model = await SubnetModel.load(dir);
+    const expected = net.logits(hybrid, x, { kind: 'stats', stats: net.calibrate(hybrid, data.train) }).dataSync();
+    expect(Array.from(model.predict(x).dataSync())).toEqual(Array.from(expected));
+    model.dispose(); net.dispose();
+  });
+
   test('same seed → same weights; different seed → different', () => {
     const a = Supernet.create(tinyConfig(), 7), b = Supernet.create(tinyConfig(), 7), c = Supernet.create(tinyConfig(), 8);
     expect(Array.from(values(a, 's1.b2.q.w'))).toEqual(Array.from(values(b, 's1.b2.q.w')));
