@@ -15,7 +15,7 @@ const hybrid: SubnetArch = { stages: [{ width: 4, blocks: [{ type: 'vit', heads:
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'supernet-test-'));
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu', quiet: true });
+  await initBackend({ backend: 'wasm', quiet: true });
   data = loadDataset({ name: 'synthetic', seed: 1, options: { height: 8, width: 8, channels: 1, numClasses: 3, samples: 300 } });
 });
 

@@ -12,7 +12,7 @@ import { tinyConfig } from './test-config';
 
 let data: DatasetSplits;
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu', quiet: true });
+  await initBackend({ backend: 'wasm', quiet: true });
   data = loadDataset({ name: 'synthetic', seed: 2, options: { height: 8, width: 8, channels: 1, numClasses: 3, samples: 360, noise: 0.2 } });
 });
 
