@@ -15,7 +15,7 @@ export interface ProgramStats {
 
 /**
  * A [rows × cols] weight matrix stored as conductances of differential pairs,
- * w = wScale·(g⁺ − g⁻), g normalised to the device range (REFERENCES §3). With
+ * w = wScale·(g⁺ − g⁻), g normalised to the device range (Nandakumar et al. 2020). With
  * `differential: false` a single device per weight is read against a fixed mid-range reference
  * column: w = 2·wScale·(g − ½). Each device has its chip's own parameters (d2d, stuck).
  *

@@ -9,7 +9,7 @@ import type { DeviceModel, DeviceParams } from './types';
  * the nonlinearity label (table below, interpolated).
  */
 const NL_TABLE: readonly [number, number][] = [
-  // [NL label, A_norm] — MLP+NeuroSim V3.0 manual (REFERENCES §3)
+  // [NL label, A_norm] — MLP+NeuroSim V3.0 user manual (Chen et al., IEEE TCAD 2018)
   [0.5, 2.52],
   [1, 1.25],
   [2.4, 0.5],

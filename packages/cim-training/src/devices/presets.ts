@@ -7,7 +7,7 @@ export function pulseEnergyJ(voltageV: number, gSiemens: number, widthS: number)
   return voltageV * voltageV * gSiemens * widthS;
 }
 
-// NeuroSim's default RRAM on/off resistances, 100 kΩ / 1.7 MΩ (REFERENCES §4), give the physical
+// NeuroSim's default RRAM on/off resistances, 100 kΩ / 1.7 MΩ (NeuroSim defaults), give the physical
 // scale of the aihwkit presets, which are specified in normalised weight units only.
 const NEUROSIM_RRAM = { gMinSiemens: 1 / 1.7e6, gMaxSiemens: 1 / 100e3 };
 // Assumed sub-µs RRAM programming pulse (not in the aihwkit sources): 1.5 V, 100 ns at mid-range G.
@@ -21,7 +21,7 @@ const QUIET = { stuckAtMinProb: 0, stuckAtMaxProb: 0, readNoise: 0, nlLtp: 0, nl
  * aihwkit step sizes are given for weights in [−1, 1] (width 2) on one abstract device; here one
  * device of the differential pair spans the normalised range [0, 1], so dgMin = dw_min / 2 keeps
  * the number of states (range / step). Device-to-device step spread 0.3 and cycle-to-cycle
- * 0.3·dw_min are aihwkit's defaults (dw_min_dtod, dw_min_std; REFERENCES §3).
+ * 0.3·dw_min are aihwkit's defaults (dw_min_dtod, dw_min_std; IBM aihwkit PulsedDevice defaults).
  */
 const PRESETS: Record<string, { description: string; params: DeviceParams }> = {
   'reram-es-aihwkit-v1': {
@@ -75,7 +75,7 @@ const PRESETS: Record<string, { description: string; params: DeviceParams }> = {
       dgMin: 1 / 97, levels: 97, upDownAsymmetry: 0, nlLtp: 2.4, nlLtd: 4.88, dgStdD2d: 0, boundsStdD2d: 0, c2cStd: 0.035,
       stuckAtMinProb: 0, stuckAtMaxProb: 0, readNoise: 0, programmingNoise: 0.03,
       pulseEnergyJ: pulseEnergyJ(3.2, (3.0769e-9 + 3.8462e-8) / 2, 300e-6), pulseLatencyS: 300e-6,
-      citation: 'MLP+NeuroSim V3.0 device table (Chen et al., TCAD 2018): 97 levels, NL 2.40/−4.88, Ron 26 MΩ, on/off 12.5, 3.2 V/300 µs, C2C 3.5% (levels/NL per REFERENCES §3; the rest recalled)',
+      citation: 'MLP+NeuroSim V3.0 device table (Chen et al., TCAD 2018): 97 levels, NL 2.40/−4.88, Ron 26 MΩ, on/off 12.5, 3.2 V/300 µs, C2C 3.5% (levels and NL as in the table; the other values recalled, not re-checked)',
     },
   },
   'epiram-neurosim-v1': {
@@ -85,7 +85,7 @@ const PRESETS: Record<string, { description: string; params: DeviceParams }> = {
       dgMin: 1 / 64, levels: 64, upDownAsymmetry: 0, nlLtp: 0.5, nlLtd: 0.5, dgStdD2d: 0, boundsStdD2d: 0, c2cStd: 0.02,
       stuckAtMinProb: 0, stuckAtMaxProb: 0, readNoise: 0, programmingNoise: 0.03,
       pulseEnergyJ: pulseEnergyJ(5, (1 / 81e3) * 0.51, 5e-6), pulseLatencyS: 5e-6,
-      citation: 'MLP+NeuroSim V3.0 device table: 64 levels, NL 0.5/−0.5 (REFERENCES §3); Ron 81 kΩ, on/off 50.2, 5 V/5 µs, C2C 2% recalled',
+      citation: 'MLP+NeuroSim V3.0 device table: 64 levels, NL 0.5/−0.5; Ron 81 kΩ, on/off 50.2, 5 V/5 µs, C2C 2% recalled',
     },
   },
   'rram-neurram-v1': {

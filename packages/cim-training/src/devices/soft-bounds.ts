@@ -4,7 +4,7 @@ import type { DeviceModel } from './types';
  * Soft-bounds device (aihwkit SoftBoundsDevice): the step shrinks linearly as g approaches the
  * bound it moves toward. With range r = gHi − gLo and step dg at mid-range (aihwkit dw_min at
  * w = 0), one up pulse is Δg = 2·dg·(gHi − g)/r, so the distance to the bound shrinks by the
- * factor (1 − 2dg/r) per pulse and n pulses give, in closed form (REFERENCES §3):
+ * factor (1 − 2dg/r) per pulse and n pulses give, in closed form:
  *   up:   g_n = gHi − (gHi − g₀)·(1 − 2dgUp/r)^n
  *   down: g_n = gLo + (g₀ − gLo)·(1 − 2dgDown/r)^|n|
  */

@@ -33,7 +33,7 @@ export function quantizeWeights(w: Float32Array, bits: number): Float32Array {
 
 /**
  * Hardware-aware (noise-aware) training for CIM inference, NeuRRAM-style (Wan et al., Nature
- * 2022; REFERENCES §3): software training whose forward pass sees the weights quantised to
+ * 2022): software training whose forward pass sees the weights quantised to
  * `weightBits` (straight-through gradient) plus Gaussian noise σ = noise·max|W| drawn afresh for
  * every batch, and activations through a learned clip quantised to `activationBits`. The trained
  * float weights are then programmed onto chips (programWeights / evaluateOnChips).

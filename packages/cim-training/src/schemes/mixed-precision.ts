@@ -27,7 +27,7 @@ export const MIXED_PRECISION_DEFAULTS: Readonly<MixedPrecisionParams> = Object.f
 });
 
 /**
- * Mixed-precision training (Nandakumar et al., Front. Neurosci. 2020; REFERENCES §3): the
+ * Mixed-precision training (Nandakumar et al., Front. Neurosci. 2020; aihwkit MixedPrecisionCompound): the
  * gradient accumulates in a digital high-precision χ; a device is programmed only when
  * |χ| ≥ ε: n = trunc(χ/ε), χ −= n·ε. Programming is blind (nominal n·ε subtracted) unless
  * verifyIterations > 0, where the written weights are read back and corrected toward the target.

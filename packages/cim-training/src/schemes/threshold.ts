@@ -1,7 +1,7 @@
 import type { Rng } from '@cosearch/core';
 
 /**
- * Mixed-precision threshold rule (Nandakumar et al. 2020; REFERENCES §3), in place on χ:
+ * Mixed-precision threshold rule (Nandakumar et al., Front. Neurosci. 2020; aihwkit MixedPrecisionCompound), in place on χ:
  *   n = trunc(χ/ε) (toward zero), |n| ≤ capUnits, χ −= n·ε (the residual stays in χ)
  * Writes n to `out` and returns the number of non-zero entries. Programming is blind: χ is
  * decremented by the nominal n·ε whatever the devices actually did.
