@@ -5,7 +5,8 @@
  *
  * Problem: `synthetic-v1` with a fixed per-evaluation delay (a sleep, so N evaluators overlap
  * even on 2 cores: this measures the executors, not the CPU), random-v1 policy, batches of 8.
- * Times are the search loop's wall time (checkpoint `wallS`: pool/worker start-up excluded).
+ * Times are the search loop's wall time (checkpoint `wallS`: pool/worker start-up excluded),
+ * best of two runs after a warm-up run.
  * Overhead: the same run with no delay and one evaluator, (queue − local) s per evaluation —
  * enqueue + worker pick-up + result event + state read, against a thread message round trip.
  * Redis: a private redis-server on loopback, AOF on with `appendfsync everysec`.
@@ -39,11 +40,24 @@ function config(delayMs: number, budget: number) {
 
 let runNo = 0;
 /** Evaluations (cache misses) per second of the search loop, and seconds per evaluation. */
-async function measure(cfg: Record<string, unknown>, workers: number): Promise<{ perS: number; sPerEval: number; evals: number }> {
+async function once(cfg: Record<string, unknown>, workers: number): Promise<{ perS: number; sPerEval: number; evals: number }> {
   const out = path.join(tmp, `run-${runNo++}`);
   const r = await startRun(cfg, { out, workers, progress: null, noReport: true });
   const evals = r.records.filter((x) => !x.cached).length;
   return { perS: evals / r.checkpoint.wallS, sPerEval: r.checkpoint.wallS / evals, evals };
+}
+
+/**
+ * A short warm-up run (workers build their evaluator, the JIT warms up), then the best of two
+ * timed runs (other seeds, so the queue holds no results of them yet): a neighbour's burst on
+ * the shared machine hits one run, rarely both.
+ */
+async function measure(cfg: Record<string, unknown>, workers: number) {
+  const seed = (cfg.seed as number) * 100 + runNo;
+  await once({ ...cfg, seed, search: { ...(cfg.search as object), budget: 16 } }, workers);
+  const a = await once({ ...cfg, seed: seed + 1 }, workers);
+  const b = await once({ ...cfg, seed: seed + 2 }, workers);
+  return a.perS >= b.perS ? a : b;
 }
 
 async function main(): Promise<void> {

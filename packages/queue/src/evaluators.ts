@@ -1,3 +1,4 @@
+import { CosearchError } from '@cosearch/core';
 import { buildExperiment, createPool, type EvalPool, type Problem, type ProblemContext } from '@cosearch/runner';
 import { configHash } from './payload';
 
@@ -49,8 +50,14 @@ export class EvaluatorCache {
       this.slots.delete(hash); // re-insert: most recently used last
       this.slots.set(hash, slot);
     } else {
-      // validation is synchronous: a bad config throws here, before a slot exists
-      const { problem } = buildExperiment(config, this.opts.ctx);
+      // validation is synchronous: a bad config throws here, before a slot exists; whatever
+      // it throws (even a bug tripped by a hostile config) makes the job malformed, not retried
+      let problem: Problem;
+      try {
+        problem = buildExperiment(config, this.opts.ctx).problem;
+      } catch (err) {
+        throw err instanceof CosearchError ? err : new CosearchError(`config: ${(err as Error).message}`);
+      }
       slot = { entry: this.build(hash, config, problem), users: 0 };
       this.slots.set(hash, slot);
       this.trim();

@@ -179,6 +179,14 @@ suite('queue executor on a real Redis', () => {
     expect(r.status).toBe(0);
     expectExactlyOnce(journalOf(dir));
     expect(det(dir)).toEqual(det(reference));
+    // what `cosearch status` shows of it: all jobs done, the two workers, no password
+    const st = spawnSync(process.execPath, [...CLI, 'status', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(st.status).toBe(0);
+    const evaluated = det(reference).filter((x) => !x.cached).length;
+    expect(st.stdout).toContain(`jobs: queued 0, active 0, done ${evaluated}, failed 0`);
+    expect(st.stdout).toMatch(/workers seen: \d+ \(2 alive\)/);
+    expect(st.stdout).toContain(`log: ${BUDGET} evaluations`);
+    expect(st.stdout).not.toContain('pa%20ss');
   }, 150_000);
 
   it('retries the job of a worker killed mid-job on the other worker; each evaluation logged once', async () => {
