@@ -15,6 +15,8 @@ interface Args {
   adcBits?: number;
   dacBits?: number;
   idealPeriphery: boolean;
+  driftNu?: number;
+  driftTime?: number;
   seed: number;
   json: boolean;
 }
@@ -34,6 +36,8 @@ export const cimEvalCommand: CommandModule<object, Args> = {
       .option('stuck', { type: 'number', describe: 'probability of a stuck device (default: the device\'s)' })
       .option('adc-bits', { type: 'number' })
       .option('dac-bits', { type: 'number' })
+      .option('drift-nu', { type: 'number', describe: 'conductance drift exponent ν: G·(t/1 s)^−ν' })
+      .option('drift-time', { type: 'number', describe: 'time since programming (s) for --drift-nu' })
       .option('ideal-periphery', { type: 'boolean', default: false, describe: 'no DAC/ADC/output noise' })
       .option('seed', { type: 'number', default: 1 })
       .option('json', { type: 'boolean', default: false }) as never,
@@ -47,6 +51,7 @@ export const cimEvalCommand: CommandModule<object, Args> = {
     const r = evaluateOnChips(model, data[a.split], {
       device: a.device, chips: a.chips, crossbar, idealPeriphery: a.idealPeriphery, weightBits: a.weightBits,
       programmingNoise: a.programmingNoise, stuckProbability: a.stuck, seed: a.seed,
+      drift: a.driftNu !== undefined ? { nu: a.driftNu, timeS: a.driftTime ?? 1 } : undefined,
     });
     if (a.json) {
       process.stdout.write(JSON.stringify({ model: a.model, device: a.device, split: a.split, ...r }) + '\n');
