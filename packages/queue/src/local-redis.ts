@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { CosearchError } from '@cosearch/core';
 
 /**
@@ -20,6 +21,8 @@ export interface LocalRedisOptions {
   dir?: string;
   /** The server binary (default `$REDIS_SERVER` or `redis-server` on the PATH). */
   binary?: string;
+  /** Serve TLS only (`rediss://`), with a throw-away CA and server certificate made by `openssl`. */
+  tls?: boolean;
 }
 
 export interface LocalRedis {
@@ -27,6 +30,8 @@ export interface LocalRedis {
   readonly port: number;
   readonly dir: string;
   readonly pid: number | undefined;
+  /** With `tls`: the CA certificate (PEM) clients must trust. */
+  readonly caFile: string | null;
   /** Stops the server (`SIGTERM`: clean shutdown; `SIGKILL`: a crash) and starts it again on the same port and data. */
   restart(opts?: { signal?: 'SIGTERM' | 'SIGKILL'; downMs?: number }): Promise<void>;
   /** Stops the server and removes a temporary data folder. */
@@ -53,9 +58,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Sends raw RESP commands and resolves with the reply text (no client library needed). */
-function probe(port: number, password: string | undefined): Promise<string> {
+function probe(port: number, password: string | undefined, ca: Buffer | null): Promise<string> {
   return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
+    const sock = ca ? tls.connect({ port, host: '127.0.0.1', ca }) : net.connect(port, '127.0.0.1');
     let reply = '';
     const done = (r: string) => {
       sock.destroy();
@@ -69,20 +74,33 @@ function probe(port: number, password: string | undefined): Promise<string> {
     });
     // RESP arrays, not inline commands: a password may contain spaces
     const cmd = (...args: string[]) => `*${args.length}\r\n${args.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`;
-    sock.on('connect', () => sock.write(`${password ? cmd('AUTH', password) : ''}${cmd('PING')}`));
+    sock.on(ca ? 'secureConnect' : 'connect', () => sock.write(`${password ? cmd('AUTH', password) : ''}${cmd('PING')}`));
   });
 }
 
-async function waitReady(port: number, password: string | undefined, child: ChildProcess, logFile: string): Promise<void> {
+async function waitReady(port: number, password: string | undefined, ca: Buffer | null, child: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    const r = await probe(port, password);
+    const r = await probe(port, password, ca);
     if (r.includes('+PONG')) return;
     await new Promise((res) => setTimeout(res, 50));
   }
   const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-5).join('\n') : '';
   throw new CosearchError(`redis-server on port ${port} did not become ready:\n${log}`);
+}
+
+/** A CA and a server certificate for 127.0.0.1, valid two days (tests only). Returns the CA file. */
+function makeCertificates(dir: string): string {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new CosearchError(`openssl ${args[0]} failed: ${r.error?.message ?? r.stderr.trim()}`);
+  };
+  fs.writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=cosearch-test-ca']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.cnf']);
+  return path.join(dir, 'ca.crt');
 }
 
 export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<LocalRedis> {
@@ -93,8 +111,13 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const logFile = path.join(dir, 'redis.log');
+  const caFile = opts.tls ? makeCertificates(dir) : null;
+  const tlsArgs = caFile
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', path.join(dir, 'server.crt'), '--tls-key-file', path.join(dir, 'server.key'),
+       '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--daemonize', 'no',
+    ...tlsArgs, '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--daemonize', 'no',
     '--save', '', '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', opts.appendfsync ?? 'always',
     ...(opts.password ? ['--requirepass', opts.password] : []),
   ];
@@ -102,7 +125,7 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   const launch = async () => {
     child = spawn(binary, args, { stdio: 'ignore' });
     try {
-      await waitReady(port, opts.password, child, logFile);
+      await waitReady(port, opts.password, caFile ? fs.readFileSync(caFile) : null, child, logFile);
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
@@ -117,7 +140,8 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   await launch();
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
   return {
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${caFile ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
+    caFile,
     port,
     dir,
     get pid() {
