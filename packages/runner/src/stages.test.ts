@@ -65,7 +65,7 @@ describe('suites', () => {
     expect(runs[2].matched).toBeNull();
     const table = suiteTable(s, runs).split('\n');
     // best reward: mean of 0.7 and 0.6, sample std 0.0707; latency mean 2e-3 ± 1.41e-3
-    expect(table[2]).toBe('| a | 2 | 0.6500 ± 0.0707 | 0.9350 ± 0.0212 | 0.00200 ± 0.00141 | 1.0000 ± 0.0000 | 2.0000 ± 0.0000 |');
+    expect(table[2]).toBe('| a | 2 | 0.6500 ± 0.0707 | 0.9350 ± 0.0212 | 2.00 ± 1.41 ms | 1.00 ± 0.00 J | 2.00 ± 0.00 mm² |');
     expect(table[3]).toBe('| b | 1 | 0.2000 | – | – | – | – |');
   });
 });

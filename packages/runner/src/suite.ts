@@ -83,13 +83,24 @@ function meanStd(xs: number[]): string {
   return xs.length > 1 ? `${f(m)} ± ${f(sd)}` : f(m);
 }
 
+/** Mean ± std with one SI prefix chosen from the mean, e.g. "45.0 ± 22.0 µs". */
+function meanStdSi(xs: number[], unit: string): string {
+  if (xs.length === 0) return '–';
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  const prefixes: [number, string][] = [[1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n'], [1e-12, 'p']];
+  const [f, p] = prefixes.find(([k]) => Math.abs(m) >= k) ?? prefixes[prefixes.length - 1];
+  const show = (v: number) => (v / f).toPrecision(3);
+  return xs.length > 1 ? `${show(m)} ± ${show(sd)} ${p}${unit}` : `${show(m)} ${p}${unit}`;
+}
+
 /** The README table: per variant, mean ± std over seeds. */
 export function suiteTable(s: SuiteConfig, runs: readonly RunSummary[]): string {
-  const head = `| variant | seeds | best reward | accuracy* | latency* (s) | energy* (J) | area* (mm²) |\n|---|---|---|---|---|---|---|`;
+  const head = `| variant | seeds | best reward | accuracy* | latency* | energy* | area* |\n|---|---|---|---|---|---|---|`;
   const rows = s.variants.map((v) => {
     const rs = runs.filter((r) => r.variant === v.name);
     const m = rs.flatMap((r) => (r.matched ? [r.matched] : []));
-    return `| ${v.name} | ${rs.length} | ${meanStd(rs.map((r) => r.bestReward))} | ${meanStd(m.map((x) => x.accuracy))} | ${meanStd(m.map((x) => x.latencyS))} | ${meanStd(m.map((x) => x.energyJ))} | ${meanStd(m.map((x) => x.areaMm2))} |`;
+    return `| ${v.name} | ${rs.length} | ${meanStd(rs.map((r) => r.bestReward))} | ${meanStd(m.map((x) => x.accuracy))} | ${meanStdSi(m.map((x) => x.latencyS), 's')} | ${meanStdSi(m.map((x) => x.energyJ), 'J')} | ${meanStdSi(m.map((x) => x.areaMm2), 'mm²')} |`;
   });
   return `${head}\n${rows.join('\n')}\n\n*: the best-reward design with accuracy ≥ ${s.matchAccuracy} (matched accuracy), mean ± std over seeds ${s.seeds.join(', ')}${runs.some((r) => !r.matched) ? '; runs without such a design are left out' : ''}.\n`;
 }
