@@ -12,7 +12,7 @@ export interface TrainOptions {
   /** Explicit phases; else built by `makePhases` from mode / budget / lr below. */
   phases?: PhaseSpec[];
   mode?: TrainMode;
-  /** Total budget in epochs over the training split (default 2), or in steps (overrides epochs). */
+  /** Total budget in epochs over the training split (default 5), or in steps (overrides epochs). */
   epochs?: number;
   steps?: number;
   phase1Fraction?: number;
@@ -110,7 +110,7 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
   const bs = Math.min(options.batchSize ?? 64, train.n);
   const stepsPerEpoch = Math.floor(train.n / bs);
   const phases = options.phases ?? makePhases({
-    mode: options.mode, steps: options.steps ?? Math.round((options.epochs ?? 2) * stepsPerEpoch),
+    mode: options.mode, steps: options.steps ?? Math.round((options.epochs ?? 5) * stepsPerEpoch),
     phase1Fraction: options.phase1Fraction, lr: options.lr, phase2Lr: options.phase2Lr, vitProbability: options.vitProbability,
     sampling: options.sampling, samplingParams: options.samplingParams, sharedLrScale: options.sharedLrScale,
   });

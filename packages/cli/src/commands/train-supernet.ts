@@ -33,7 +33,7 @@ export const trainSupernetCommand: CommandModule<object, Args> = {
       .option('limit', { type: 'number', describe: 'use at most this many samples (stratified)' })
       .option('out', { type: 'string', demandOption: true, describe: 'checkpoint folder' })
       .option('phases', { type: 'string', choices: ['two', 'one'], default: 'two', describe: 'two-phase (CNN first, then hybrid) or single-phase' })
-      .option('epochs', { type: 'number', describe: 'total epochs over the training split (default 2)' })
+      .option('epochs', { type: 'number', describe: 'total epochs over the training split (default 5)' })
       .option('steps', { type: 'number', describe: 'total steps (overrides --epochs)' })
       .option('batch-size', { type: 'number', default: 64 })
       .option('lr', { type: 'number', describe: 'peak learning rate (default 1e-2)' })
