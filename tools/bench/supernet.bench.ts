@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   console.log(`sandwich step (4 subnets): ${((Math.max(2, STEPS / 2) * BATCH) / sw.wall).toFixed(1)} img/s wall, ${((Math.max(2, STEPS / 2) * BATCH) / sw.cpu).toFixed(1)} img/CPU-s`);
 
   const peer = path.join(__dirname, 'peers', 'supernet_torch.py');
-  const r = spawnSync('python3', [peer], { input: JSON.stringify({ config: cfg, arch: big, batch: BATCH, steps: STEPS, warmup: WARMUP, threads: 1 }), encoding: 'utf8' });
+  const r = spawnSync(pythonWithTorch(), [peer], { input: JSON.stringify({ config: cfg, arch: big, batch: BATCH, steps: STEPS, warmup: WARMUP, threads: 1 }), encoding: 'utf8' });
   if (r.status !== 0) {
     const why = /No module named 'torch'/.test(r.stderr ?? '') ? 'python3-torch not installed' : (r.stderr || r.error?.message || 'failed').trim().split('\n').pop();
     console.log(`PyTorch peer: unavailable (${why}); no ratio`);
@@ -79,6 +79,19 @@ async function main(): Promise<void> {
   const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { imagesPerSecond: number; imagesPerCpuSecond: number; threads: number; torch: string };
   console.log(`PyTorch ${p.torch} (${p.threads} thread), same network: ${p.imagesPerSecond.toFixed(1)} img/s wall, ${p.imagesPerCpuSecond.toFixed(1)} img/CPU-s`);
   console.log(`ratio tfjs/PyTorch: ${(ipc / p.imagesPerCpuSecond).toFixed(2)}× per CPU second, ${(ips / p.imagesPerSecond).toFixed(2)}× wall (target ≥ 0.5×)`);
+}
+
+/**
+ * Debian's python3-torch lives in the system interpreter; a pyenv/venv `python3` earlier on PATH
+ * does not see it. COSEARCH_PYTHON overrides the choice.
+ */
+function pythonWithTorch(): string {
+  if (process.env.COSEARCH_PYTHON) return process.env.COSEARCH_PYTHON;
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return 'python3';
 }
 
 main().catch((e) => {
