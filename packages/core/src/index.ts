@@ -13,3 +13,4 @@ export * from './rewards/weighted-sum';
 export * from './rewards/constrained';
 export * from './rewards/figure-of-merit';
 export * from './rewards/registry';
+export * from './cim-tile';

@@ -3,6 +3,7 @@
  * (validate.ts). Units are SI and carried in the field names. Every field is documented in the
  * package README.
  */
+import type { CimTileParams } from '@cosearch/core';
 
 /** Where each engine sits on the NoC, as router coordinates [x, y] on the k×k grid. */
 export interface Placement {
@@ -73,26 +74,11 @@ export interface NpuConfig {
 
 export type CimCellTech = 'rram' | 'sram';
 
-/** A compute-in-memory tile array. Field names shared with @cosearch/cim-training. */
-export interface CimConfig {
+/** A compute-in-memory tile array; the tile fields are core's `CimTileParams`, shared with @cosearch/cim-training. */
+export interface CimConfig extends CimTileParams {
   cellTech: CimCellTech;
   /** Number of crossbar arrays on the chip. */
   tiles: number;
-  rows: number;
-  cols: number;
-  /** Bits stored per cell (multi-level cells). */
-  cellBits: number;
-  adcBits: number;
-  /** Input bits applied per array cycle (1 = bit-serial inputs). */
-  dacBits: number;
-  /** Columns sharing one ADC (time-multiplexed). */
-  columnsPerAdc: number;
-  gMinSiemens: number;
-  gMaxSiemens: number;
-  readVoltageV: number;
-  readPulseS: number;
-  /** Differential weight pairs (G+ − G−): two columns per weight slice. */
-  differential: boolean;
   /** Energy to program one cell, J, and time to program one row, s (RRAM write-verify). */
   writeEnergyPerCellJ: number;
   writeTimePerRowS: number;

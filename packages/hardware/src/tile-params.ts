@@ -1,22 +1,8 @@
+import type { CimTileParams } from '@cosearch/core';
 import type { HardwareConfig } from './config';
 
-/**
- * The CIM tile parameters in the field names shared with @cosearch/cim-training, so a search
- * can simulate the accuracy of the very crossbar it costs (same ADC bits, levels, conductances).
- */
-export interface CimTileParams {
-  rows: number;
-  cols: number;
-  cellBits: number;
-  adcBits: number;
-  dacBits: number;
-  columnsPerAdc: number;
-  gMinSiemens: number;
-  gMaxSiemens: number;
-  readVoltageV: number;
-  readPulseS: number;
-  differential: boolean;
-}
+/** The shared tile fields (declared in core, so cim-training reads the same ones). */
+export type { CimTileParams };
 
 /** The tile parameters of a config's CIM engine, or null if it has none. */
 export function cimTileParams(hw: HardwareConfig): CimTileParams | null {

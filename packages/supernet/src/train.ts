@@ -5,23 +5,16 @@ import { largestArch, vitCount } from './arch';
 import { ConflictStats, gradientCosine, type ConflictGroup } from './conflict';
 import { forward, type Region } from './forward';
 import { samplingRegistry, type SubnetPlan } from './sampling';
-import { lrAt, makePhases, vitProbabilityAt, type PhaseSpec, type TrainMode } from './schedule';
+import { lrAt, makePhases, vitProbabilityAt, type PhaseSpec, type ScheduleOptions } from './schedule';
 import { checkImages, type Supernet } from './supernet';
 
-export interface TrainOptions {
-  /** Explicit phases; else built by `makePhases` from mode / budget / lr below. */
+/** The schedule knobs (mode, lr, phase split, ViT probability, sampling) are `makePhases`'s own. */
+export interface TrainOptions extends Omit<ScheduleOptions, 'steps' | 'warmupSteps'> {
+  /** Explicit phases; else built by `makePhases` from mode / budget / lr. */
   phases?: PhaseSpec[];
-  mode?: TrainMode;
   /** Total budget in epochs over the training split (default 5), or in steps (overrides epochs). */
   epochs?: number;
   steps?: number;
-  phase1Fraction?: number;
-  lr?: number;
-  phase2Lr?: number;
-  vitProbability?: number;
-  sampling?: string;
-  samplingParams?: Record<string, unknown>;
-  sharedLrScale?: number;
   batchSize?: number;
   seed?: number;
   /** Decoupled weight decay on conv/dense weights (default 5e-5). */

@@ -1,4 +1,4 @@
-import { asObject, booleanField, numberField, rejectUnknownKeys } from '@cosearch/core';
+import { asObject, booleanField, numberField, rejectUnknownKeys, type CimTileParams } from '@cosearch/core';
 
 /**
  * Crossbar tile and periphery. Field names and units are shared with the hardware package's CIM
@@ -14,22 +14,11 @@ import { asObject, booleanField, numberField, rejectUnknownKeys } from '@cosearc
  * paths, wire resistance (IR-drop-free assumption), and the bit-slicing implied by `cellBits`.
  * `gMinSiemens`, `gMaxSiemens`, `readVoltageV`, `readPulseS` set the physical read energy only.
  */
-export interface CrossbarConfig {
-  rows: number;
-  cols: number;
-  cellBits: number;
-  adcBits: number;
-  dacBits: number;
-  columnsPerAdc: number;
+export interface CrossbarConfig extends CimTileParams {
   /** ADC full scale in the normalised analog domain (aihwkit out_bound, default 12). */
   adcRange: number;
   /** Std of additive output noise per MVM output, normalised domain (aihwkit out_noise 0.06). */
   outNoise: number;
-  gMinSiemens: number;
-  gMaxSiemens: number;
-  readVoltageV: number;
-  readPulseS: number;
-  differential: boolean;
 }
 
 /** NeuroSim-like 128×128 tile; aihwkit's default periphery (7-bit DAC, out_noise 0.06) with an 8-bit ADC. */
