@@ -26,6 +26,8 @@ export interface CimTrainOptions {
   weightRange: number;
   /** Train on the first `trainLimit` training images only (0 = all). */
   trainLimit: number;
+  /** Random-translation augmentation: each training image shifted by up to ±augmentShift pixels per axis (0 = none). */
+  augmentShift: number;
   /** Progress lines (stderr in the CLI); silent when absent. */
   log?: (line: string) => void;
 }
@@ -49,6 +51,7 @@ export const TRAIN_DEFAULTS = {
   seed: 1,
   weightRange: 2,
   trainLimit: 0,
+  augmentShift: 0,
 };
 
 export function validateTrainOptions(raw: Partial<CimTrainOptions>): ResolvedTrainOptions {
@@ -73,6 +76,7 @@ export function validateTrainOptions(raw: Partial<CimTrainOptions>): ResolvedTra
     seed: checkNumber(o.seed, 'options.seed', { integer: true }),
     weightRange: checkNumber(o.weightRange, 'options.weightRange', { above: 0 }),
     trainLimit: checkNumber(o.trainLimit, 'options.trainLimit', { integer: true, min: 0 }),
+    augmentShift: checkNumber(o.augmentShift, 'options.augmentShift', { integer: true, min: 0, max: 8 }),
     log: raw.log,
   };
 }

@@ -59,9 +59,21 @@ describe('trainCim', () => {
     expect(clean.std).toBe(0);
   });
 
+  it('augmentShift: seeded (same run twice), changes the run, 0 = the plain run', async () => {
+    const opts = { model: 'mlp', scheme: 'float', epochs: 2, batchSize: 8, lr: 0.2, seed: 3 };
+    const plain = await trainCim(data, opts);
+    const zero = await trainCim(data, { ...opts, augmentShift: 0 });
+    expect(Array.from(zero.model.layers[0].weights)).toEqual(Array.from(plain.model.layers[0].weights));
+    const a = await trainCim(data, { ...opts, augmentShift: 1 });
+    const b = await trainCim(data, { ...opts, augmentShift: 1 });
+    expect(Array.from(b.model.layers[0].weights)).toEqual(Array.from(a.model.layers[0].weights));
+    expect(Array.from(a.model.layers[0].weights)).not.toEqual(Array.from(plain.model.layers[0].weights));
+  });
+
   it('rejects bad options with a clear ConfigError', async () => {
     await expect(trainCim(data, { scheme: 'sgd' })).rejects.toThrow(/options.scheme/);
     await expect(trainCim(data, { epochs: 0 })).rejects.toThrow(/options.epochs/);
+    await expect(trainCim(data, { augmentShift: -1 })).rejects.toThrow(/options.augmentShift/);
     await expect(trainCim(data, { device: 'nope' })).rejects.toThrow(/device preset "nope"/);
     await expect(trainCim(data, { scheme: 'mixed-precision', schemeParams: { threshold: 2 } })).rejects.toThrow(/scheme.threshold/);
   });

@@ -9,6 +9,7 @@ import { accuracyOf, makeLinear } from '../model/infer';
 import type { TrainedModel } from '../model/trained';
 import { createScheme } from '../schemes/registry';
 import type { SchemeContext, TrainingScheme, WeightLayerState } from '../schemes/types';
+import { shiftBatch } from './augment';
 import { validateTrainOptions, type CimTrainOptions, type ResolvedTrainOptions } from './options';
 
 export interface EpochRecord {
@@ -78,8 +79,9 @@ export async function trainCim(data: DatasetSplits, raw: Partial<CimTrainOptions
         const readRng = stepRng.fork('read');
         arch.layers.forEach((l, i) => tf.tidy(() => void wVars[i].assign(tf.tensor2d(scheme.read(layers[i], readRng), [l.rows, l.cols]))));
         const fwdRng = stepRng.fork('forward');
+        const images = shiftBatch(b.images, b.n, train.height, train.width, train.channels, opts.augmentShift, stepRng.fork('augment'));
         const { value, grads } = tf.variableGrads(() => {
-          const x = tf.tensor4d(b.images, [b.n, train.height, train.width, train.channels]);
+          const x = tf.tensor4d(images, [b.n, train.height, train.width, train.channels]);
           const y = tf.oneHot(tf.tensor1d(b.labels, 'int32'), train.numClasses);
           const weights = wVars.map((w, i) => (scheme.transformForward ? scheme.transformForward(w as tf.Tensor2D, layers[i], fwdRng) : (w as tf.Tensor2D)));
           const logits = fwd.logits(x, { weights, biases: bVars as tf.Tensor1D[], linear, clips: aVars.length ? { alphas: aVars, bits: scheme.activationBits! } : undefined });

@@ -17,6 +17,7 @@ interface Args {
   lrDecay: number;
   seed: number;
   limit: number;
+  augmentShift: number;
   schemeParams?: string;
   crossbar?: string;
   out?: string;
@@ -53,6 +54,7 @@ export const cimTrainCommand: CommandModule<object, Args> = {
       .option('lr-decay', { type: 'number', default: 0.85, describe: 'learning-rate factor per epoch' })
       .option('seed', { type: 'number', default: 1 })
       .option('limit', { type: 'number', default: 0, describe: 'train on the first N training images (0 = all)' })
+      .option('augment-shift', { type: 'number', default: 0, describe: 'random-shift augmentation: up to ±N pixels per axis (0 = none)' })
       .option('scheme-params', { type: 'string', describe: 'JSON, e.g. \'{"thresholdFactor":2}\' or \'{"noise":0.1}\'' })
       .option('crossbar', { type: 'string', describe: 'JSON crossbar config, e.g. \'{"adcBits":6}\'' })
       .option('out', { type: 'string', describe: 'folder for summary.json and model.json' })
@@ -63,7 +65,7 @@ export const cimTrainCommand: CommandModule<object, Args> = {
     const log = (line: string) => process.stderr.write(line + '\n');
     const r = await trainCim(data, {
       model: a.model, scheme: a.scheme, device: a.device, epochs: a.epochs, batchSize: a.batchSize, lr: a.lr, lrDecay: a.lrDecay,
-      seed: a.seed, trainLimit: a.limit, schemeParams: parseJson('--scheme-params', a.schemeParams), crossbar: parseJson('--crossbar', a.crossbar), log,
+      seed: a.seed, trainLimit: a.limit, augmentShift: a.augmentShift, schemeParams: parseJson('--scheme-params', a.schemeParams), crossbar: parseJson('--crossbar', a.crossbar), log,
     });
     const summary = trainSummary(r);
     if (a.out) {
