@@ -10,7 +10,8 @@ export { evaluateSubnet, accuracyOn, transformedSource, type EvaluateOptions, ty
 export { samplingRegistry, type SamplingStrategy, type SamplingContext, type SubnetPlan } from './sampling';
 export { gradientCosine, intersect, ConflictStats, type CosineResult, type ConflictGroup } from './conflict';
 export { makePhases, lrAt, vitProbabilityAt, validatePhases, type PhaseSpec, type TrainMode, type ScheduleOptions } from './schedule';
-export { trainSupernet, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog } from './train';
+export { trainSupernet, TRAIN_DEFAULTS, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog } from './train';
 export { subnetReport, randomHybridArchs, type SubnetReport, type SubnetScore } from './report';
 export { exportSubnet, SubnetModel, SUBNET_FORMAT } from './export';
+export { randomShift } from './augment';
 export { finetuneSubnet, kendallTau, type FinetuneOptions } from './finetune';

@@ -1,5 +1,5 @@
 import { initBackend } from '@cosearch/backend';
-import { CosearchError, Rng } from '@cosearch/core';
+import { ConfigError, CosearchError, Rng } from '@cosearch/core';
 import { loadDataset, type DatasetSplits } from '@cosearch/datasets';
 import { largestArch } from './arch';
 import { evaluateSubnet } from './evaluate';
@@ -58,6 +58,38 @@ describe('trainSupernet', () => {
     expect(Array.from(b.net.vars.get('s1.b2.q.w')!.dataSync())).toEqual(Array.from(a.net.vars.get('s1.b2.q.w')!.dataSync()));
     a.net.dispose();
     b.net.dispose();
+  });
+});
+
+describe('recipe options', () => {
+  test('augmentation and label smoothing are deterministic under seed and change the training', async () => {
+    const run = async (augmentShift: number, labelSmoothing: number) => {
+      const net = Supernet.create(tinyConfig(), 5);
+      const s = await trainSupernet(net, data, { steps: 4, batchSize: 16, seed: 3, conflictEvery: 0, quiet: true, augmentShift, labelSmoothing });
+      const w = Array.from(net.vars.get('s1.b1.expand.w')!.dataSync());
+      net.dispose();
+      return { w, loss: s.phases[1].lastLoss };
+    };
+    const plain = await run(0, 0);
+    const aug = await run(2, 0.1);
+    expect(await run(2, 0.1)).toEqual(aug);
+    expect(aug.w).not.toEqual(plain.w);
+    expect((await run(0, 0.1)).w).not.toEqual(plain.w);
+  });
+
+  test('invalid values throw ConfigError naming the field and the allowed range', async () => {
+    const net = Supernet.create(tinyConfig(), 1);
+    const bad: [Record<string, number>, RegExp][] = [
+      [{ augmentShift: 4 }, /augmentShift.*4.*<= 3/], // 8×8 images: at most 3 pixels
+      [{ augmentShift: 1.5 }, /augmentShift.*integer/],
+      [{ labelSmoothing: 0.7 }, /labelSmoothing.*<= 0.5/],
+      [{ phase1Fraction: -0.1 }, /phase1Fraction.*>= 0/],
+    ];
+    for (const [o, msg] of bad) {
+      await expect(trainSupernet(net, data, { steps: 1, quiet: true, ...o })).rejects.toThrow(ConfigError);
+      await expect(trainSupernet(net, data, { steps: 1, quiet: true, ...o })).rejects.toThrow(msg);
+    }
+    net.dispose();
   });
 });
 

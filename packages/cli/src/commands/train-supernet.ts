@@ -4,12 +4,12 @@ import type { CommandModule } from 'yargs';
 import { ConfigError, DataError } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset } from '@cosearch/datasets';
-import { defaultSupernetConfig, subnetReport, Supernet, trainSupernet, validateSupernetConfig, type TrainMode } from '@cosearch/supernet';
+import { defaultSupernetConfig, subnetReport, Supernet, TRAIN_DEFAULTS, trainSupernet, validateSupernetConfig, type TrainMode } from '@cosearch/supernet';
 
 interface Args {
   dataset: string; dataPath?: string; limit?: number; out: string; phases: string; epochs?: number; steps?: number;
   batchSize: number; lr?: number; sampling: string; random?: number; seed: number; config?: string; resume: boolean;
-  evalRandom: number; quiet: boolean;
+  evalRandom: number; quiet: boolean; augmentShift?: number; labelSmoothing?: number; phase1Fraction?: number;
 }
 
 function readJson(file: string): unknown {
@@ -33,12 +33,15 @@ export const trainSupernetCommand: CommandModule<object, Args> = {
       .option('limit', { type: 'number', describe: 'use at most this many samples (stratified)' })
       .option('out', { type: 'string', demandOption: true, describe: 'checkpoint folder' })
       .option('phases', { type: 'string', choices: ['two', 'one'], default: 'two', describe: 'two-phase (CNN first, then hybrid) or single-phase' })
-      .option('epochs', { type: 'number', describe: 'total epochs over the training split (default 5)' })
+      .option('epochs', { type: 'number', describe: `total epochs over the training split (default ${TRAIN_DEFAULTS.epochs})` })
       .option('steps', { type: 'number', describe: 'total steps (overrides --epochs)' })
       .option('batch-size', { type: 'number', default: 64 })
       .option('lr', { type: 'number', describe: 'peak learning rate (default 1e-2)' })
       .option('sampling', { type: 'string', default: 'sandwich-v1', describe: 'sampling strategy (cosearch list sampling)' })
-      .option('random', { type: 'number', describe: 'sandwich: random subnets per step (default 2)' })
+      .option('random', { type: 'number', describe: `sandwich: random subnets per step (default ${TRAIN_DEFAULTS.random})` })
+      .option('augment-shift', { type: 'number', describe: `random-translation augmentation, max shift in pixels (default ${TRAIN_DEFAULTS.augmentShift}; 0 = off)` })
+      .option('label-smoothing', { type: 'number', describe: `label smoothing ε (default ${TRAIN_DEFAULTS.labelSmoothing})` })
+      .option('phase1-fraction', { type: 'number', describe: 'two-phase: share of the steps in the CNN-only phase (default 0.5)' })
       .option('seed', { type: 'number', default: 0 })
       .option('config', { type: 'string', describe: 'supernet config JSON (default: the dataset shape\'s default space)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
@@ -63,7 +66,8 @@ export const trainSupernetCommand: CommandModule<object, Args> = {
     }
     const summary = await trainSupernet(net, data, {
       mode: a.phases as TrainMode, epochs: a.epochs, steps: a.steps, batchSize: a.batchSize, lr: a.lr, seed: a.seed,
-      sampling: a.sampling, samplingParams: a.random === undefined ? {} : { random: a.random },
+      sampling: a.sampling, samplingParams: a.random === undefined ? undefined : { random: a.random },
+      augmentShift: a.augmentShift, labelSmoothing: a.labelSmoothing, phase1Fraction: a.phase1Fraction,
       resume: a.resume, checkpointDir: a.out, checkpointEvery: 200, quiet: a.quiet,
     });
     if (!a.quiet) process.stderr.write(`[supernet] scoring largest, smallest and ${a.evalRandom} random hybrid subnets\n`);
