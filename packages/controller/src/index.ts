@@ -14,3 +14,4 @@ export * from './multi-phase';
 export * from './registry';
 export * from './synthetic';
 export * from './conformance';
+export * from './risk-seeking';

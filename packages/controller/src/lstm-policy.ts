@@ -3,6 +3,7 @@ import { Adam, type AdamState } from './adam';
 import { LstmController, type Trace } from './lstm';
 import { checkSeed, readParams, type ParamRule } from './params';
 import type { DecisionPrior, PriorAware } from './prior';
+import { riskSeekingSelect } from './risk-seeking';
 import { checkState } from './state';
 
 /**
@@ -22,6 +23,11 @@ export const LSTM_DEFAULTS = {
   baselineDecay: 0.9,
   normaliseAdvantage: true,
   initScale: 0.1,
+  /**
+   * Risk-seeking policy gradient (Petersen et al. 2021): 0 = off (every sample, EMA baseline);
+   * ε in (0, 1] = learn only from the batch's top-ε quantile with the quantile as the baseline.
+   */
+  riskEpsilon: 0,
 };
 
 export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
@@ -34,6 +40,7 @@ export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
   baselineDecay: { min: 0, max: 1 },
   normaliseAdvantage: 'boolean',
   initScale: { min: 0 },
+  riskEpsilon: { min: 0, max: 1 },
 };
 
 /** One told evaluation waiting for the next update. */
@@ -131,20 +138,31 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
   /**
    * Advantages A_k = (R_k − b) / s with the EMA baseline b ← d·b + (1−d)·R (REFERENCES §1;
    * first batch: b = batch mean) and, when `normaliseAdvantage`, s = √(EMA of (R − b)²) so the
-   * step size does not depend on the reward's units. Then the subclass's update.
+   * step size does not depend on the reward's units. With `riskEpsilon` ε > 0 the baseline is
+   * instead the batch's (1 − ε)-quantile R_ε and only the samples with R ≥ R_ε reach the update
+   * (risk-seeking policy gradient, `risk-seeking.ts`); s still normalises. Then the subclass's update.
    */
   private learn(batch: Told[]): void {
     const d = this.p.baselineDecay;
     if (this.baseline === null) this.baseline = batch.reduce((s, x) => s + x.reward, 0) / batch.length;
     if (this.rewardVar === null) this.rewardVar = batch.reduce((s, x) => s + (x.reward - this.baseline!) ** 2, 0) / batch.length;
-    const b = this.baseline;
     const scale = this.p.normaliseAdvantage ? Math.sqrt(this.rewardVar) : 1;
-    const adv = batch.map((x) => (scale > 1e-12 ? (x.reward - b) / scale : this.p.normaliseAdvantage ? 0 : x.reward - b));
+    const advantage = (r: number, b: number) => (scale > 1e-12 ? (r - b) / scale : this.p.normaliseAdvantage ? 0 : r - b);
+    let used = batch;
+    let adv: number[];
+    if (this.p.riskEpsilon > 0) {
+      const { threshold, kept } = riskSeekingSelect(batch.map((x) => x.reward), this.p.riskEpsilon);
+      used = kept.map((k) => batch[k]);
+      adv = used.map((x) => advantage(x.reward, threshold));
+    } else {
+      const b = this.baseline;
+      adv = batch.map((x) => advantage(x.reward, b));
+    }
     for (const x of batch) {
       this.rewardVar = d * this.rewardVar + (1 - d) * (x.reward - this.baseline) ** 2;
       this.baseline = d * this.baseline + (1 - d) * x.reward;
     }
-    this.update(batch, adv);
+    this.update(used, adv);
     this.updates++;
   }
 
