@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset } from '@cosearch/datasets';
 import {
-  defaultSupernetConfig, evaluateSubnet, finetuneSubnet, kendallTau, randomHybridArchs, Supernet, TRAIN_DEFAULTS, trainSupernet, type TrainMode,
+  defaultSupernetConfig, evaluateSubnet, finetuneSubnet, kendallTau, largestArch, randomHybridArchs, smallestArch, Supernet, TRAIN_DEFAULTS, trainSupernet, type TrainMode,
 } from '@cosearch/supernet';
 
 function arg(name: string, dflt: number): number {
@@ -34,7 +34,9 @@ function sarg(name: string, dflt: string): string {
 }
 
 async function main(): Promise<void> {
-  const limit = arg('limit', 10000);
+  // No limit by default: the same 8000/1000/1000 split as `cosearch train-supernet` (a limit re-samples).
+  const limitArg = arg('limit', NaN);
+  const limit = Number.isNaN(limitArg) ? undefined : limitArg;
   const bs = arg('batch-size', TRAIN_DEFAULTS.batchSize);
   const sandwichRandom = arg('sandwich-random', TRAIN_DEFAULTS.random);
   const augmentShift = arg('augment-shift', TRAIN_DEFAULTS.augmentShift);
@@ -58,6 +60,14 @@ async function main(): Promise<void> {
     const summary = await trainSupernet(net, data, {
       mode, steps, batchSize: bs, seed, samplingParams: { random: sandwichRandom }, augmentShift, labelSmoothing, logEvery: 25, log,
     });
+    await net.save(path.join(out, `${mode}-checkpoint`));
+    const extreme = async (arch: ReturnType<typeof largestArch>) => ({
+      val: (await evaluateSubnet(net, arch, data.val, { calibration: data.train })).accuracy,
+      test: (await evaluateSubnet(net, arch, data.test, { calibration: data.train })).accuracy,
+    });
+    const largest = await extreme(largestArch(cfg));
+    const smallest = await extreme(smallestArch(cfg));
+    log(`[compare] ${mode}: largest val ${largest.val} test ${largest.test}; smallest val ${smallest.val} test ${smallest.test}`);
     const archs = randomHybridArchs(net, nRandom, seed);
     const inherited: number[] = [];
     const inheritedTest: number[] = [];
@@ -87,6 +97,8 @@ async function main(): Promise<void> {
       limit,
       recipe,
       finetuneSteps: ftSteps,
+      largest,
+      smallest,
       meanAcc: inherited.reduce((a, b) => a + b, 0) / inherited.length,
       worstAcc: Math.min(...inherited),
       meanTestAcc: inheritedTest.reduce((a, b) => a + b, 0) / inheritedTest.length,
@@ -108,12 +120,17 @@ async function main(): Promise<void> {
   const rows = ['two', 'one'].filter((m) => fs.existsSync(path.join(out, `${m}.json`))).map((m) => JSON.parse(fs.readFileSync(path.join(out, `${m}.json`), 'utf8')) as Record<string, unknown>);
   const pct = (x: unknown) => `${(100 * (x as number)).toFixed(2)}%`;
   const table = [
-    `MNIST (embedded, limit ${limit}: train ${data.train.n}, val ${data.val.n}, test ${data.test.n}), ${steps} steps × batch ${bs}, sandwich-v1 with ${sandwichRandom} random, ` +
+    `MNIST (embedded${limit ? `, limit ${limit}` : ''}: train ${data.train.n}, val ${data.val.n}, test ${data.test.n}), ${steps} steps × batch ${bs}, sandwich-v1 with ${sandwichRandom} random, ` +
       `augment shift ${augmentShift}, label smoothing ${labelSmoothing}, backend ${backend}; ${nRandom} random hybrid subnets; τ over ${nRanked} subnets fine-tuned ${ftSteps} steps alone`,
     '',
     `| training | mean acc val (${nRandom} hybrid) | worst val | mean / worst test | negative cosines (all) | negative cosines (hybrid subnets) | Kendall τ | CPU s (training) |`,
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.mode}-phase | ${pct(r.meanAcc)} | ${pct(r.worstAcc)} | ${pct(r.meanTestAcc)} / ${pct(r.worstTestAcc)} | ${pct(r.negCosAll)} | ${pct(r.negCosHybrid)} | ${(r.kendallTau as number).toFixed(3)} | ${(r.cpuSeconds as number).toFixed(0)} |`),
+    '',
+    ...rows.map((r) => {
+      const l = r.largest as { val: number; test: number }, m = r.smallest as { val: number; test: number };
+      return `${r.mode}-phase: largest val ${pct(l.val)} test ${pct(l.test)}; smallest val ${pct(m.val)} test ${pct(m.test)}; training ${(r.cpuSeconds as number).toFixed(0)} s CPU, ${(r.wallSeconds as number).toFixed(0)} s wall`;
+    }),
   ].join('\n');
   fs.writeFileSync(path.join(out, 'table.md'), table + '\n');
   process.stdout.write(table + '\n');
