@@ -36,14 +36,14 @@ const stageShare = Number(arg('stage', '0.1'));
 /** Weight of the incumbent in the prior handed to each new stage (multi-phase incumbentWeight). */
 const incumbentWeight = Number(arg('incumbent', '0.25'));
 type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean };
-const SETUPS: Record<string, Setup> = {
-  'random-v1': { policy: 'random-v1', params: () => ({}) },
-  'evolution-v1': { policy: 'evolution-v1', params: () => ({ population: 20, sampleSize: 5 }) },
-  'nsga2-v1': { policy: 'nsga2-v1', params: () => ({ population: 20, objectives: ['reward'] }) },
-  'reinforce-v1': { policy: 'reinforce-v1', params: () => RL },
-  // PPO takes `epochs` Adam steps per batch, so a quarter of REINFORCE's step size.
-  'ppo-v1': { policy: 'ppo-v1', params: () => ({ learningRate: 0.01, ...RL, epochs: 4 }) },
-  'multi-phase-v1 (reinforce)': {
+/** PPO takes `epochs` Adam steps per batch, so a quarter of REINFORCE's step size. */
+const PPO_RL = { learningRate: 0.01, epochs: 4 };
+/**
+ * The multi-phase schedule: network → hardware → system stages with `stageShare` of the budget
+ * each, then all phases jointly for the rest, the same sub-policy in every stage.
+ */
+function multiPhase(sub: string, stageParams: Record<string, unknown>, jointParams: Record<string, unknown>): Setup {
+  return {
     policy: 'multi-phase-v1',
     budgetAware: true,
     params: (b) => {
@@ -51,14 +51,23 @@ const SETUPS: Record<string, Setup> = {
       return {
         incumbentWeight,
         phases: [
-          { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
-          { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
-          { phases: ['system'], budget: stage, policy: 'reinforce-v1', params: STAGE_RL },
-          { phases: ['network', 'hardware', 'system'], budget: b - 3 * stage, policy: 'reinforce-v1', params: RL, name: 'joint' },
+          { phases: ['network'], budget: stage, policy: sub, params: stageParams },
+          { phases: ['hardware'], budget: stage, policy: sub, params: stageParams },
+          { phases: ['system'], budget: stage, policy: sub, params: stageParams },
+          { phases: ['network', 'hardware', 'system'], budget: b - 3 * stage, policy: sub, params: jointParams, name: 'joint' },
         ],
       };
     },
-  },
+  };
+}
+const SETUPS: Record<string, Setup> = {
+  'random-v1': { policy: 'random-v1', params: () => ({}) },
+  'evolution-v1': { policy: 'evolution-v1', params: () => ({ population: 20, sampleSize: 5 }) },
+  'nsga2-v1': { policy: 'nsga2-v1', params: () => ({ population: 20, objectives: ['reward'] }) },
+  'reinforce-v1': { policy: 'reinforce-v1', params: () => RL },
+  'ppo-v1': { policy: 'ppo-v1', params: () => ({ ...PPO_RL, ...RL }) },
+  'multi-phase-v1 (reinforce)': multiPhase('reinforce-v1', STAGE_RL, RL),
+  'multi-phase-v1 (ppo)': multiPhase('ppo-v1', { ...PPO_RL, ...STAGE_RL }, { ...PPO_RL, ...RL }),
 };
 const policies = arg('policies', Object.keys(SETUPS).join(',')).split(',');
 

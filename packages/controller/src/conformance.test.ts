@@ -14,6 +14,12 @@ for (const name of policyRegistry.names()) {
   runPolicyConformance(name, (seed) => ({ space: conformanceSpace(), seed, params: small[name] }));
 }
 
+// The LSTM options that change sampling and the update: without-replacement sampling (its seen
+// set must checkpoint) and the risk-seeking quantile baseline.
+for (const name of ['reinforce-v1', 'ppo-v1']) {
+  runPolicyConformance(name, (seed) => ({ space: conformanceSpace(), seed, params: { ...small[name], resample: 5, riskEpsilon: 0.5 } }));
+}
+
 // A schedule mixing policies: evolution per phase, then PPO jointly.
 runPolicyConformance('multi-phase-v1', (seed) => ({
   space: conformanceSpace(),

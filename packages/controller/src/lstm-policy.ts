@@ -28,6 +28,11 @@ export const LSTM_DEFAULTS = {
    * ε in (0, 1] = learn only from the batch's top-ε quantile with the quantile as the baseline.
    */
   riskEpsilon: 0,
+  /**
+   * Sampling without replacement: a draw that repeats a candidate this policy already proposed
+   * (or was told) is redrawn, up to this many times (0 = plain sampling, repeats allowed).
+   */
+  resample: 0,
 };
 
 export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
@@ -41,6 +46,7 @@ export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
   normaliseAdvantage: 'boolean',
   initScale: { min: 0 },
   riskEpsilon: { min: 0, max: 1 },
+  resample: { integer: true, min: 0, max: 10000 },
 };
 
 /** One told evaluation waiting for the next update. */
@@ -71,6 +77,8 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
   protected rewardVar: number | null = null;
   protected buffer: Told[] = [];
   protected pending = new Map<string, number[]>();
+  /** Keys of every candidate proposed or told so far (only kept when `resample` > 0). */
+  protected seen = new Set<string>();
   protected updates = 0;
   protected readonly space: SearchSpace;
 
@@ -105,12 +113,26 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     return this.controller.forward((t) => actions[t], this.maskOf);
   }
 
+  /**
+   * Draws n candidates from the policy. With `resample` > 0 a draw equal to an earlier proposal
+   * is rejected and redrawn (rejection sampling: until a new candidate comes up, this samples
+   * exactly π restricted to the unseen candidates, π(x)/(1 − π(seen)) — sampling without
+   * replacement from the sequence model, cf. Kool et al. ICML 2019), so a concentrated policy
+   * does not spend evaluations on candidates it has already had scored. The gradient keeps
+   * using ∇log π(x) (it ignores the renormalisation term ∇log(1 − π(seen)), a small bias while
+   * π(seen) is small).
+   */
   ask(n: number): Candidate[] {
     const out: Candidate[] = [];
     for (let i = 0; i < n; i++) {
-      const trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
+      let trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
+      let key = trace.actions.join('.');
+      for (let tries = 0; tries < this.p.resample && this.seen.has(key); tries++) {
+        trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
+        key = trace.actions.join('.');
+      }
+      if (this.p.resample > 0) this.seen.add(key);
       const cand = this.space.decode(trace.actions);
-      const key = trace.actions.join('.');
       const q = this.pending.get(key);
       if (q) q.push(trace.logp);
       else this.pending.set(key, [trace.logp]);
@@ -123,6 +145,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     for (const r of results) {
       const actions = this.space.encode(r.candidate);
       const key = actions.join('.');
+      if (this.p.resample > 0) this.seen.add(key);
       const q = this.pending.get(key);
       let oldLogp: number | null = null;
       if (q) {
@@ -225,6 +248,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
       rewardVar: this.rewardVar,
       buffer: this.buffer.map((x) => ({ ...x, actions: [...x.actions] })),
       pending: [...this.pending.entries()].map(([k, v]) => [k, [...v]]),
+      seen: [...this.seen],
       updates: this.updates,
     };
   }
@@ -242,6 +266,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     this.rewardVar = state.rewardVar as number | null;
     this.buffer = (state.buffer as Told[]).map((x) => ({ ...x, actions: [...x.actions] }));
     this.pending = new Map((state.pending as [string, number[]][]).map(([k, v]) => [k, [...v]]));
+    this.seen = new Set((state.seen as string[] | undefined) ?? []);
     this.updates = state.updates as number;
   }
 }
