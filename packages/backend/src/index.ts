@@ -1,3 +1,6 @@
 export * from './init';
-export { isCosearchWasmKernel, registerWasmGradientKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
+export { isCosearchWasmKernel, registerWasmGradientKernels, WASM_FUSED_KERNELS, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels';
 export type { KernelReplacement } from './wasm-kernels';
+export { batchNormAct } from './fused/batch-norm-act';
+export type { NormActivation } from './fused/batch-norm-act';
+export { setSimdKernelsEnabled, simdKernelsEnabled } from './simd/runtime';

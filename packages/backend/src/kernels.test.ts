@@ -34,7 +34,7 @@ describe('kernel registration', () => {
     expect(WASM_MISSING_KERNELS.map((k) => k.kernelName).sort()).toEqual([
       'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum',
     ]);
-    expect(WASM_REPLACED_KERNELS.map((k) => k.kernelName).sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Mean', 'OneHot', 'Sum', '_FusedMatMul']);
+    expect(WASM_REPLACED_KERNELS.map((k) => k.kernelName).sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'DepthwiseConv2dNative', 'Identity', 'MaxPoolGrad', 'Mean', 'OneHot', 'Sum', '_FusedMatMul']);
     for (const k of [...WASM_MISSING_KERNELS, ...WASM_REPLACED_KERNELS]) expect(isCosearchWasmKernel(k.kernelName)).toBe(true);
     expect(isCosearchWasmKernel('Conv2D')).toBe(false);
   });

@@ -56,6 +56,15 @@ describe('BatchMatMul / _FusedMatMul with transpose flags', () => {
   });
 });
 
+test('the same data as matMul b under two shapes (stock wasm caches the packed b by tensor id)', async () => {
+  // Before the fix: the second product reused the operator packed for [6, 350] → wasm abort.
+  const r = await both(() => {
+    const x = rand([2100], 41);
+    return [tf.matMul(tf.ones([1, 6]), tf.reshape(x, [6, 350])), tf.matMul(tf.ones([1, 300]), tf.reshape(x, [300, 7])), tf.matMul(rand([2, 6], 42), tf.reshape(x, [6, 350]))];
+  });
+  r.wasm.forEach((w, i) => expect(relError(w, r.cpu[i])).toBeLessThanOrEqual(TOL));
+});
+
 describe('Sum and Mean over any axes', () => {
   const cases: Array<[string, number | number[], boolean]> = [
     ['leading axis', 0, false],

@@ -1,4 +1,4 @@
-import { tf } from '@cosearch/backend';
+import { tf, type NormActivation } from '@cosearch/backend';
 import { maxOf, seChannels, type SupernetConfig } from './config';
 import type { SubnetArch } from './arch';
 import { transitionKernel } from './layers';
@@ -46,10 +46,11 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
   };
   const first = (name: string, size: number[]) => get(name, size.map(() => 0), size);
 
-  const batchNorm = (name: string, h: tf.Tensor, ch: number): tf.Tensor => {
+  /** BN (mode from opts.bn) followed by `act`; training mode runs both as one fused op. */
+  const batchNorm = (name: string, h: tf.Tensor, ch: number, act: NormActivation = 'linear'): tf.Tensor => {
     const gamma = first(`${name}.gamma`, [ch]) as tf.Tensor1D;
     const beta = first(`${name}.beta`, [ch]) as tf.Tensor1D;
-    if (opts.bn.kind === 'batch') return batchNormTrain(h, gamma, beta, BN_EPS);
+    if (opts.bn.kind === 'batch') return batchNormTrain(h, gamma, beta, BN_EPS, act);
     let mean: tf.Tensor1D, variance: tf.Tensor1D;
     if (opts.bn.kind === 'stats') {
       const s = opts.bn.stats.get(name);
@@ -64,7 +65,8 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
     }
     // Inference form: y = x·scale + shift with scale = γ/√(σ²+ε), shift = β − μ·scale.
     const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPS)));
-    return tf.add(tf.mul(h, scale), tf.sub(beta, tf.mul(mean, scale)));
+    const y = tf.add(tf.mul(h, scale), tf.sub(beta, tf.mul(mean, scale)));
+    return act === 'relu' ? tf.relu(y) : act === 'relu6' ? tf.relu6(y) : y;
   };
 
   const layerNorm = (name: string, t: tf.Tensor, ch: number): tf.Tensor => {
@@ -83,7 +85,7 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
   let C = cfg.inputChannels;
   const k0 = cfg.stemKernel;
   h = tf.conv2d(h, first('stem.w', [k0, k0, C, cfg.stemChannels]) as tf.Tensor4D, cfg.stemStride, 'same');
-  h = tf.relu(batchNorm('stem.bn', h, cfg.stemChannels)) as tf.Tensor4D;
+  h = batchNorm('stem.bn', h, cfg.stemChannels, 'relu') as tf.Tensor4D;
   C = cfg.stemChannels;
 
   arch.stages.forEach((st, i) => {
@@ -92,19 +94,19 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
     const tk = transitionKernel(s.stride);
     h = tf.conv2d(h, first(`${sn}.trans.w`, [tk, tk, C, st.width]) as tf.Tensor4D, s.stride, 'same');
     C = st.width;
-    h = tf.relu(batchNorm(`${sn}.trans.bn`, h, C)) as tf.Tensor4D;
+    h = batchNorm(`${sn}.trans.bn`, h, C, 'relu') as tf.Tensor4D;
     const [, H, W] = h.shape;
     st.blocks.forEach((b, j) => {
       const bn = `${sn}.b${j + 1}`;
       if (b.type === 'mbconv') {
         const hid = C * b.expansion;
         let y: tf.Tensor = dense(`${bn}.expand`, tf.reshape(h, [B * H * W, C]), C, hid, false);
-        y = tf.relu6(batchNorm(`${bn}.bn1`, tf.reshape(y, [B, H, W, hid]), hid));
+        y = batchNorm(`${bn}.bn1`, tf.reshape(y, [B, H, W, hid]), hid, 'relu6');
         const kmax = maxOf(s.kernels);
         const off = (kmax - b.kernel) / 2;
         const dw = get(`${bn}.dw.w`, [off, off, 0, 0], [b.kernel, b.kernel, hid, 1]) as tf.Tensor4D;
         y = depthwiseSame(y as tf.Tensor4D, dw);
-        y = tf.relu6(batchNorm(`${bn}.bn2`, y, hid));
+        y = batchNorm(`${bn}.bn2`, y, hid, 'relu6');
         if (s.squeezeExcite) {
           // Squeeze-excite: channel gates from the pooled hidden map (pool as a batched GEMV).
           const se = seChannels(hid);

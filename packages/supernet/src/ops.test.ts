@@ -1,6 +1,10 @@
 import { initBackend, tf } from '@cosearch/backend';
 import { Rng } from '@cosearch/core';
 import { addTrailing, batchNormTrain, depthwiseSame, mulTrailing } from './ops';
+import { largestArch, type SubnetArch } from './arch';
+import { forward } from './forward';
+import { Supernet } from './supernet';
+import { tinyConfig } from './test-config';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
@@ -34,15 +38,43 @@ describe('custom-gradient ops match autodiff', () => {
     gr.forEach((t, i) => expect(maxDiff(t, go[i])).toBeLessThan(1e-3));
   });
 
-  test.each([1, 3, 5])('depthwiseSame k=%i: value and gradients', (k) => {
-    const x = rand([2, 6, 5, 3], 5) as tf.Tensor4D;
-    const f = rand([k, k, 3, 1], 6) as tf.Tensor4D;
-    const w = rand([2, 6, 5, 3], 7);
-    const reference = (xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(w, tf.depthwiseConv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, 1, 'same')));
-    const ours = (xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(w, depthwiseSame(xi as tf.Tensor4D, fi as tf.Tensor4D)));
-    const gr = tf.grads(reference)([x, f]);
-    const go = tf.grads(ours)([x, f]);
-    gr.forEach((t, i) => expect(maxDiff(t, go[i])).toBeLessThan(1e-4));
+  test.each([1, 3, 5])('depthwiseSame k=%i on wasm (SIMD kernels) vs cpu: value and gradients', async (k) => {
+    const run = () => {
+      const x = rand([2, 6, 5, 8], 5) as tf.Tensor4D;
+      const f = rand([k, k, 8, 1], 6) as tf.Tensor4D;
+      const w = rand([2, 6, 5, 8], 7);
+      const loss = (xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(w, depthwiseSame(xi as tf.Tensor4D, fi as tf.Tensor4D)));
+      return [loss(x, f), ...tf.grads(loss)([x, f])].map((t) => Float32Array.from(t.dataSync()));
+    };
+    const ref = run();
+    await initBackend({ backend: 'wasm', quiet: true });
+    try {
+      run().forEach((v, i) => v.forEach((a, j) => expect(Math.abs(a - ref[i][j])).toBeLessThan(1e-3)));
+    } finally {
+      await initBackend({ backend: 'cpu', quiet: true });
+    }
+  });
+
+  test('batchNormTrain with ReLU6 on wasm (fused kernels) vs tfjs autodiff on cpu', async () => {
+    const run = (f: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+      const x = rand([4, 3, 3, 8], 11);
+      const g = tf.mul(rand([8], 12), 3);
+      const b = rand([8], 13);
+      const w = rand([4, 3, 3, 8], 14);
+      const loss = (xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(w, f(xi, gi, bi)));
+      return [loss(x, g, b), ...tf.grads(loss)([x, g, b])].map((t) => Float32Array.from(t.dataSync()));
+    };
+    const ref = run((x, g, b) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.relu6(tf.batchNorm(x, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3));
+    });
+    await initBackend({ backend: 'wasm', quiet: true });
+    try {
+      const got = run((x, g, b) => batchNormTrain(x, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3, 'relu6'));
+      got.forEach((v, i) => v.forEach((a, j) => expect(Math.abs(a - ref[i][j])).toBeLessThan(1e-3)));
+    } finally {
+      await initBackend({ backend: 'cpu', quiet: true });
+    }
   });
 
   test('addTrailing and mulTrailing', () => {
@@ -55,4 +87,36 @@ describe('custom-gradient ops match autodiff', () => {
     const go = tf.grads(ours)([x, p]);
     gr.forEach((t, i) => expect(maxDiff(t, go[i])).toBeLessThan(1e-4));
   });
+});
+
+// The whole forward/backward of a subnet (every op above, sliced weights, BN+ReLU fused on wasm)
+// gives the same loss and parameter gradients on wasm as on the cpu backend.
+test.each([
+  ['largest', largestArch(tinyConfig())],
+  ['hybrid', { stages: [{ width: 8, blocks: [{ type: 'mbconv', kernel: 3, expansion: 2 }, { type: 'vit', heads: 2, mlpRatio: 2 }] }] } as SubnetArch],
+])('%s subnet of the tiny config: loss and every gradient, wasm vs cpu', async (_, arch) => {
+  const run = () => {
+    const net = Supernet.create(tinyConfig(), 3);
+    const x = rand([6, 8, 8, 1], 21) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 2, 1, 0], 'int32'), 3).toFloat();
+    const { value, grads } = tf.variableGrads(() =>
+      tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(forward(net.config, arch, x, net.source(), { bn: { kind: 'batch' } }))), 1))) as tf.Scalar);
+    const out = new Map(Object.entries(grads).map(([k, g]) => [net.paramOf(k)!, Float32Array.from(g.dataSync())]));
+    out.set('loss', Float32Array.from(value.dataSync()));
+    net.dispose();
+    return out;
+  };
+  const ref = run();
+  await initBackend({ backend: 'wasm', quiet: true });
+  try {
+    const got = run();
+    expect([...got.keys()].sort()).toEqual([...ref.keys()].sort());
+    for (const [name, r] of ref) {
+      const scale = Math.max(1e-6, ...r.map(Math.abs));
+      const err = Math.max(...got.get(name)!.map((v, i) => Math.abs(v - r[i]))) / scale;
+      expect({ name, ok: err < 1e-3 }).toEqual({ name, ok: true });
+    }
+  } finally {
+    await initBackend({ backend: 'cpu', quiet: true });
+  }
 });

@@ -1,4 +1,4 @@
-import { tf } from '@cosearch/backend';
+import { batchNormAct, tf, type NormActivation } from '@cosearch/backend';
 
 /**
  * Training ops with hand-written gradients that keep every reduction a GEMV (ones · M), because
@@ -14,9 +14,12 @@ function custom(fn: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: any, 
   return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...xs: tf.Tensor[]) => tf.Tensor;
 }
 
-/** Sum over rows of a [R, C] matrix as a GEMV → [C]. */
+/**
+ * Sum over rows of a [R, C] matrix → [C]. On wasm, @cosearch/backend's Sum kernel runs this as
+ * an in-place SIMD column sum (an explicit ones·M GEMV re-packs M as XNNPACK weights per call).
+ */
 export function columnSum(m: tf.Tensor2D): tf.Tensor1D {
-  return tf.reshape(tf.matMul(tf.ones([1, m.shape[0]]), m), [m.shape[1]]);
+  return tf.sum(m, 0);
 }
 
 /** Per-channel mean and (biased) variance of NHWC activations. */
@@ -30,62 +33,23 @@ export function channelMoments(h: tf.Tensor): { mean: tf.Tensor1D; variance: tf.
 }
 
 /**
- * BatchNorm with batch statistics (training), y = γ·(x − μ)/√(σ² + ε) + β over all but the last
- * axis. Gradient (Ioffe & Szegedy 2015): dβ = Σdy, dγ = Σdy·x̂, dx = γ/(R√(σ²+ε))·(R·dy − dβ − x̂·dγ).
+ * BatchNorm with batch statistics (training), y = act(γ·(x − μ)/√(σ² + ε) + β) over all but the
+ * last axis — @cosearch/backend's `batchNormAct`: one fused SIMD kernel each way on wasm (the
+ * BN and ReLU/ReLU6 passes were ≈40 % of a training step as separate tfjs kernels), tfjs ops
+ * with a hand-written gradient elsewhere.
  */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
-  const f = custom((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const C = xi.shape[xi.rank - 1];
-    const m = tf.reshape(xi, [-1, C]) as tf.Tensor2D;
-    const { mean, variance } = channelMoments(m);
-    const inv = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(m, mean), inv) as tf.Tensor2D;
-    save([xhat, inv, g]);
-    const value = tf.reshape(tf.add(tf.mul(xhat, g), b), xi.shape);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, iv, gm] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-        const R = xh.shape[0];
-        const d = tf.reshape(dy, [R, -1]) as tf.Tensor2D;
-        const dBeta = columnSum(d);
-        const dGamma = columnSum(tf.mul(d, xh) as tf.Tensor2D);
-        const dx = tf.mul(tf.mul(gm, tf.div(iv, R)), tf.sub(tf.sub(tf.mul(d, R), dBeta), tf.mul(xh, dGamma)));
-        return [tf.reshape(dx, dy.shape), dGamma, dBeta];
-      },
-    };
-  });
-  return f(x, gamma, beta);
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, activation: NormActivation = 'linear'): tf.Tensor {
+  return batchNormAct(x, gamma, beta, eps, activation);
 }
 
 /**
- * Depthwise conv, stride 1, `same` padding, odd kernel, multiplier 1. Forward: tf.depthwiseConv2d.
- * dx: the same conv of dy with the spatially flipped filter; dW[ky,kx,c] = Σ_{n,i,j} x_pad[n,i+ky,j+kx,c]·dy[n,i,j,c],
- * one elementwise product and one GEMV per tap.
+ * Depthwise conv, stride 1, `same` padding, multiplier 1. Its gradients are tfjs's own, through
+ * the DepthwiseConv2dNativeBackprop{Filter,Input} kernels, which @cosearch/backend provides on
+ * wasm as SIMD tap loops (an earlier hand-written gradient here — the filter gradient as one
+ * depthwise conv over batch·channel channels — cost ≈10× more once those kernels existed).
  */
 export function depthwiseSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
-  const f = custom((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi, wi]);
-    return {
-      value: tf.depthwiseConv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 1, 'same'),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const [k, , C] = ws.shape;
-        const [B, H, W] = xs.shape;
-        const p = (k - 1) / 2;
-        const dx = tf.depthwiseConv2d(dy as tf.Tensor4D, tf.reverse(ws, [0, 1]) as tf.Tensor4D, 1, 'same');
-        // dW as one 'valid' depthwise conv: (batch, channel) pairs become B·C channels of a
-        // single image x_pad[Hp, Wp, B·C], filtered by dy[H, W, B·C]; then sum over the batch.
-        const xp = p > 0 ? tf.pad(xs, [[0, 0], [p, p], [p, p], [0, 0]]) : xs;
-        const img = tf.reshape(tf.transpose(xp, [1, 2, 0, 3]), [1, H + 2 * p, W + 2 * p, B * C]) as tf.Tensor4D;
-        const filt = tf.reshape(tf.transpose(dy, [1, 2, 0, 3]), [H, W, B * C, 1]) as tf.Tensor4D;
-        const perPair = tf.reshape(tf.depthwiseConv2d(img, filt, 1, 'valid'), [k * k, B, C]);
-        const dw = tf.reshape(tf.sum(perPair, 1), [k, k, C, 1]);
-        return [dx, dw];
-      },
-    };
-  });
-  return f(x, w) as tf.Tensor4D;
+  return tf.depthwiseConv2d(x, w, 1, 'same');
 }
 
 /** x + b where b's shape is x's trailing shape (bias, position embedding); db is a GEMV over the leading rows. */

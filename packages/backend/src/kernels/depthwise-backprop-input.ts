@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { simdRuntime } from '../simd/runtime';
+import { depthwiseInputGradSimd, simdDepthwiseApplies } from './depthwise-simd';
 import { asTensor, convGeometry, dilateAndPadForInputGradient } from './util';
 
 /**
@@ -11,13 +13,20 @@ import { asTensor, convGeometry, dilateAndPadForInputGradient } from './util';
  * (fh−1)·d − p at the top (see `dilateAndPadForInputGradient`), with the spatially flipped
  * filter reshaped to [fh, fw, C·M, 1]; the M channel-multiplier outputs of each input channel
  * are then summed. Every step (Reshape, Pad, Slice, Reverse, DepthwiseConv2dNative, Sum) is a
- * kernel wasm has.
+ * kernel wasm has. With multiplier 1 and C % 4 = 0 the SIMD tap loop (depthwise-simd.ts)
+ * scatters dy·w into dx directly instead.
  */
 export function depthwiseConv2dNativeBackpropInput(
   dyInfo: tf.TensorInfo,
   filterInfo: tf.TensorInfo,
   attrs: tf.DepthwiseConv2dNativeBackpropInputAttrs,
-): tf.Tensor4D {
+): tf.TensorInfo {
+  const [, , channels, mult] = filterInfo.shape;
+  const rt = simdRuntime();
+  if (rt && simdDepthwiseApplies(dyInfo.dtype, channels, mult, false) && filterInfo.dtype === 'float32') {
+    const g = convGeometry(attrs.inputShape, filterInfo.shape as [number, number, number, number], attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+    return depthwiseInputGradSimd(rt, dyInfo, filterInfo, g, channels);
+  }
   return tf.tidy(() => {
     const dy = asTensor<tf.Rank.R4>(dyInfo);
     const filter = asTensor<tf.Rank.R4>(filterInfo);

@@ -18,6 +18,27 @@ function swapLast(backend: tf.KernelBackend, t: tf.TensorInfo): tf.TensorInfo {
   return transpose.kernelFunc({ inputs: { x: t }, attrs: { perm }, backend }) as tf.TensorInfo;
 }
 
+/**
+ * tfjs-backend-wasm 4.22 caches the XNNPACK operator (with b packed as its weights) under b's
+ * tensor id alone, so the same data multiplied as b under a second shape — Reshape shares the
+ * id — reuses the operator packed for the first shape: out-of-bounds reads, a wasm abort
+ * (reproduced: ones[1,6]·reshape(x,[6,350]) then ones[1,300]·reshape(x,[300,7])). The shape b
+ * was first used with is remembered per data id; another shape gets a private copy of b.
+ */
+const firstShape = new WeakMap<object, string>();
+
+function weightsKey(b: tf.TensorInfo): string {
+  const r = b.shape.length;
+  return `${tf.util.sizeFromShape(b.shape.slice(0, -2))}x${b.shape[r - 2]}x${b.shape[r - 1]}`;
+}
+
+function copy(backend: tf.KernelBackend, t: tf.TensorInfo): tf.TensorInfo {
+  const wasm = backend as unknown as { makeOutput(s: number[], d: tf.DataType): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+  const out = wasm.makeOutput(t.shape, t.dtype);
+  wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(t));
+  return out;
+}
+
 export function untransposedMatMul(original: tf.KernelConfig): tf.KernelFunc {
   return (args: KernelArgs) => {
     const { inputs, attrs } = args;
@@ -25,12 +46,19 @@ export function untransposedMatMul(original: tf.KernelConfig): tf.KernelFunc {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const a = inputs.a as tf.TensorInfo;
     const b = inputs.b as tf.TensorInfo;
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
     const temps: tf.TensorInfo[] = [];
     const aa = transposeA ? swapLast(backend, a) : a;
-    const bb = transposeB ? swapLast(backend, b) : b;
+    let bb = transposeB ? swapLast(backend, b) : b;
     if (transposeA) temps.push(aa);
     if (transposeB) temps.push(bb);
+    const key = weightsKey(bb);
+    const seen = firstShape.get(bb.dataId);
+    if (seen === undefined) firstShape.set(bb.dataId, key);
+    else if (seen !== key) {
+      bb = copy(backend, bb);
+      temps.push(bb);
+    }
+    if (temps.length === 0) return original.kernelFunc(args);
     const out = original.kernelFunc({
       inputs: { ...inputs, a: aa, b: bb },
       attrs: { ...attrs, transposeA: false, transposeB: false },
