@@ -3,4 +3,6 @@ export { isCosearchWasmKernel, registerWasmGradientKernels, WASM_FUSED_KERNELS, 
 export type { KernelReplacement } from './wasm-kernels';
 export { batchNormAct } from './fused/batch-norm-act';
 export type { NormActivation } from './fused/batch-norm-act';
+export { adamwUpdate } from './fused/adamw';
+export type { AdamWStep } from './fused/adamw';
 export { setSimdKernelsEnabled, simdKernelsEnabled } from './simd/runtime';

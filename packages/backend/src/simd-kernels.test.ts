@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamwUpdate } from './fused/adamw';
 import { batchNormAct, type NormActivation } from './fused/batch-norm-act';
 import { setSimdKernelsEnabled, simdRuntime } from './simd/runtime';
 import { depthwiseGradReference, relError, runOn, seeded, setupBackends } from './test-helpers';
@@ -170,5 +171,39 @@ describe('Identity shares data on wasm', () => {
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(beforeIds);
+  });
+});
+
+describe('adamwUpdate', () => {
+  /** Three steps from seeded state; returns w, m, v after each. */
+  const steps = (size: number) => () => {
+    let w = tf.tensor1d(seeded([size], 51));
+    let m = tf.zeros([size]);
+    let v = tf.zeros([size]);
+    const out: tf.Tensor[] = [];
+    for (let t = 1; t <= 3; t++) {
+      const g = tf.tensor1d(seeded([size], 51 + t));
+      [w, m, v] = adamwUpdate(w, m, v, g, { lr: 0.01 * t, step: t, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, decay: t === 2 ? 0.5 : 0 });
+      out.push(w, m, v);
+    }
+    return out;
+  };
+
+  test('fused kernel on wasm (size % 4 = 0) and composed path (size 6) match tfjs ops on cpu', async () => {
+    for (const size of [12, 6]) {
+      const ref = await runOn('cpu', steps(size));
+      const got = await runOn('wasm', steps(size));
+      got.forEach((v, i) => expect(relError(v, ref[i])).toBeLessThanOrEqual(1e-5));
+    }
+    expect((await kernelsRun(steps(12))).has('CosearchAdamW')).toBe(true);
+    expect((await kernelsRun(steps(6))).has('CosearchAdamW')).toBe(false);
+  });
+
+  test('first step against a hand calculation', async () => {
+    // t = 1: m' = 0.1·g, v' = 0.001·g², update = lr · m'/0.1 / (√(v'/0.001) + ε) = lr·sign(g); decay 0.5·lr.
+    const [w] = await runOn('wasm', () => adamwUpdate(tf.tensor1d([1, -2, 3, 0.5]), tf.zeros([4]), tf.zeros([4]), tf.tensor1d([2, -1, 0.5, -4]),
+      { lr: 0.1, step: 1, beta1: 0.9, beta2: 0.999, epsilon: 0, decay: 0.5 }));
+    const keep = 1 - 0.5 * 0.1;
+    [1 * keep - 0.1, -2 * keep + 0.1, 3 * keep - 0.1, 0.5 * keep + 0.1].forEach((e, i) => expect(w[i]).toBeCloseTo(e, 6));
   });
 });

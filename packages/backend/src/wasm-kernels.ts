@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 // Registers the wasm backend and its stock kernels first, so the replacements below wrap them.
 import '@tensorflow/tfjs-backend-wasm';
+import { ADAMW_KERNEL, adamwKernel } from './fused/adamw';
 import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-simd';
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
@@ -97,12 +98,14 @@ export const WASM_REPLACED_KERNELS: readonly KernelReplacement[] = [
 ];
 
 /**
- * cosearch's own fused training kernels (no tfjs equivalent; called by `batchNormAct`, which
- * falls back to tfjs ops where they are not registered): wasm SIMD, see kernels/batch-norm-simd.ts.
+ * cosearch's own fused training kernels (no tfjs equivalent; called by `batchNormAct` and
+ * `adamwUpdate`, which fall back to tfjs ops where they are not registered): wasm SIMD, see
+ * kernels/batch-norm-simd.ts and fused/adamw.ts.
  */
 export const WASM_FUSED_KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: BN_TRAIN_KERNEL, backendName: 'wasm', kernelFunc: batchNormTrainKernel as unknown as tf.KernelFunc },
   { kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormTrainGradKernel as unknown as tf.KernelFunc },
+  { kernelName: ADAMW_KERNEL, backendName: 'wasm', kernelFunc: adamwKernel as unknown as tf.KernelFunc },
 ];
 
 /**

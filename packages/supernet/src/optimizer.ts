@@ -1,4 +1,4 @@
-import { tf } from '@cosearch/backend';
+import { adamwUpdate, tf } from '@cosearch/backend';
 import type { NamedArray } from './io';
 
 /**
@@ -17,20 +17,18 @@ export class AdamW {
   /** Applies one update. `decay(name)` gives the decoupled weight-decay rate, `scale(name)` an lr multiplier. */
   apply(vars: ReadonlyMap<string, tf.Variable>, grads: ReadonlyMap<string, tf.Tensor>, lr: number, decay: (name: string) => number, scale: (name: string) => number = () => 1): void {
     this.step++;
-    const t = this.step;
-    const c1 = 1 - this.beta1 ** t;
-    const c2 = 1 - this.beta2 ** t;
     tf.tidy(() => {
       for (const [name, g] of grads) {
         const w = vars.get(name)!;
         const m = this.slot(this.m, name, w);
         const v = this.slot(this.v, name, w);
-        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-        const a = lr * scale(name);
-        const upd = tf.div(tf.mul(m, a / c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
-        const wd = decay(name) * a;
-        w.assign(tf.sub(wd > 0 ? tf.mul(w, 1 - wd) : w, upd));
+        // One fused SIMD kernel per parameter on wasm (@cosearch/backend), tfjs ops elsewhere.
+        const [w2, m2, v2] = adamwUpdate(w, m, v, g, {
+          lr: lr * scale(name), step: this.step, beta1: this.beta1, beta2: this.beta2, epsilon: this.eps, decay: decay(name),
+        });
+        m.assign(m2);
+        v.assign(v2);
+        w.assign(w2);
       }
     });
   }
