@@ -174,12 +174,26 @@ describe('Identity shares data on wasm', () => {
   });
 });
 
+test('batched matMul (attention shapes, SIMD bmm): products, broadcast batch and gradients match cpu', async () => {
+  const f = () => {
+    const q = tf.tensor(seeded([3, 2, 9, 16], 61), [3, 2, 9, 16]);
+    const k = tf.tensor(seeded([3, 2, 9, 16], 62), [3, 2, 9, 16]);
+    const r = tf.tensor(seeded([3, 2, 9, 16], 63), [3, 2, 9, 16]);
+    const att = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(tf.softmax(tf.matMul(a, b, false, true)), b);
+    const shared = tf.tensor(seeded([1, 16, 5], 64), [1, 16, 5]);
+    return [att(q, k), tf.matMul(q, shared), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(att(a, b), r)))([q, k])];
+  };
+  const ref = await runOn('cpu', f);
+  const got = await runOn('wasm', f);
+  got.forEach((v, i) => expect(relError(v, ref[i])).toBeLessThanOrEqual(1e-5));
+});
+
 describe('adamwUpdate', () => {
   /** Three steps from seeded state; returns w, m, v after each. */
   const steps = (size: number) => () => {
-    let w = tf.tensor1d(seeded([size], 51));
-    let m = tf.zeros([size]);
-    let v = tf.zeros([size]);
+    let w: tf.Tensor = tf.tensor1d(seeded([size], 51));
+    let m: tf.Tensor = tf.zeros([size]);
+    let v: tf.Tensor = tf.zeros([size]);
     const out: tf.Tensor[] = [];
     for (let t = 1; t <= 3; t++) {
       const g = tf.tensor1d(seeded([size], 51 + t));

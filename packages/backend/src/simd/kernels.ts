@@ -94,6 +94,41 @@ function dwAxpy(): Fn {
   return f;
 }
 
+/**
+ * bmm(a, b, out, batch, M, K, N, aStride, bStride): batched matrix product out[i] = a[i]·b[i],
+ * a[i] [M, K], b[i] [K, N] row-major, batch strides in bytes (0 broadcasts one matrix). For each
+ * output row: out[r, :] = Σ_k a[r, k]·b[k, :], f32x4 over n with a scalar tail (any N).
+ */
+function bmm(): Fn {
+  const f = new Fn('bmm', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['batch', 'i32'], ['M', 'i32'], ['K', 'i32'], ['N', 'i32'], ['aStride', 'i32'], ['bStride', 'i32']]);
+  f.locals('i32', 'bi', 'i', 'k', 'n', 'nB', 'n4B', 'ap', 'bp', 'op', 'brow', 'orow', 'arow').locals('v128', 'av').locals('f32', 'as');
+  f.set('nB', () => f.mul('N', 4));
+  f.set('n4B', () => f.mul(() => f.and('N', -4), 4));
+  f.set('op', 'out');
+  f.for('bi', 0, 'batch', 1, () => {
+    f.set('ap', () => f.add('a', () => f.mul('bi', 'aStride')));
+    f.set('bp', () => f.add('b', () => f.mul('bi', 'bStride')));
+    f.for('i', 0, 'M', 1, () => {
+      f.set('orow', () => f.add('op', () => f.mul('i', 'nB')));
+      f.set('arow', () => f.add('ap', () => f.mul(() => f.mul('i', 'K'), 4)));
+      f.for('n', 0, 'n4B', 16, () => f.store(() => f.add('orow', 'n'), () => f.vzero()));
+      f.for('n', 'n4B', 'nB', 4, () => f.storeF32(() => f.add('orow', 'n'), () => f.f32(0)));
+      f.set('brow', 'bp');
+      f.for('k', 0, 'K', 1, () => {
+        f.set('as', () => f.loadF32(() => f.add('arow', () => f.mul('k', 4))));
+        f.set('av', () => f.splat('as'));
+        f.for('n', 0, 'n4B', 16, () =>
+          f.store(() => f.add('orow', 'n'), () => f.vadd(() => f.load(() => f.add('orow', 'n')), () => f.vmul('av', () => f.load(() => f.add('brow', 'n'))))));
+        f.for('n', 'n4B', 'nB', 4, () =>
+          f.storeF32(() => f.add('orow', 'n'), () => f.fadd(() => f.loadF32(() => f.add('orow', 'n')), () => f.fmul('as', () => f.loadF32(() => f.add('brow', 'n'))))));
+        f.inc('brow', 'nB');
+      });
+    });
+    f.inc('op', () => f.mul('M', 'nB'));
+  });
+  return f;
+}
+
 /** bnSums(x, R, cB, s1, s2): s1[c] = Σ_r x[r, c], s2[c] = Σ_r x[r, c]². */
 function bnSums(): Fn {
   const f = new Fn('bnSums', [['x', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['s1', 'i32'], ['s2', 'i32']]);
@@ -223,7 +258,7 @@ function adamw(): Fn {
 /** The assembled module (bytes), built once. */
 let bytes: Uint8Array | null = null;
 export function simdModuleBytes(): Uint8Array {
-  bytes ??= assemble([colsum(), dwTap(), dwAxpy(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
+  bytes ??= assemble([colsum(), dwTap(), dwAxpy(), bmm(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
   return bytes;
 }
 
@@ -231,6 +266,7 @@ export interface SimdExports {
   colsum(x: number, P: number, R: number, C: number, out: number, scale: number): void;
   dwTap(xs: number, ds: number, acc: number, cB: number, N: number, rows: number, cols: number, xImg: number, dImg: number, xRow: number, dRow: number, xCol: number, dCol: number): void;
   dwAxpy(src: number, dst: number, w: number, cB: number, N: number, rows: number, cols: number, sImg: number, dImg: number, sRow: number, dRow: number, sCol: number, dCol: number): void;
+  bmm(a: number, b: number, out: number, batch: number, M: number, K: number, N: number, aStride: number, bStride: number): void;
   bnSums(x: number, R: number, cB: number, s1: number, s2: number): void;
   bnApply(x: number, y: number, R: number, cB: number, vecs: number, lo: number, hi: number): void;
   bnGradSums(dy: number, x: number, R: number, cB: number, vecs: number, lo: number, hi: number, sg: number, sgx: number): void;
