@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   });
   const figs: Figure[] = [];
   for (const [scheme, device] of [['float', 'idealized-v1'], ['hwa', 'idealized-v1'], ['mixed-precision', 'reram-sb-aihwkit-v1'], ['naive', 'reram-sb-aihwkit-v1'], ['mixed-precision', 'agasi-neurosim-v1']]) {
-    figs.push(await measure(`cim-training ${scheme} (${device})`, async () => void (await trainCim(small, { scheme, device, epochs: 1, batchSize: batch }))));
+    figs.push(await measure(`cim-training ${scheme} (${device})`, async () => void (await trainCim(small, { scheme, device, epochs: 1, batchSize: batch, augmentShift: 0 }))));
   }
   console.log('\nratio to plain tfjs layers (images/s, cpu):');
   for (const f of figs) console.log(`  ${f.name.padEnd(52)} ${(f.cpuPerS / plain.cpuPerS).toFixed(2)}×`);

@@ -38,20 +38,25 @@ export interface ResolvedTrainOptions extends Omit<CimTrainOptions, 'device' | '
   crossbar: CrossbarConfig;
 }
 
+/**
+ * Defaults. The recipe (20 epochs, lr 0.1 decaying ×0.85 per epoch, batch 32, random shifts of up
+ * to ±2 pixels) was chosen on the validation split of embedded MNIST with mixed precision on
+ * `reram-om-aihwkit-v1` (val 98.1% with shift 2, 97.9% with shift 1, 97.2% without; README Results).
+ */
 export const TRAIN_DEFAULTS = {
   model: 'lenet5',
   scheme: 'mixed-precision',
   schemeParams: {},
   device: 'reram-sb-aihwkit-v1',
   crossbar: {},
-  epochs: 10,
+  epochs: 20,
   batchSize: 32,
-  lr: 0.05,
+  lr: 0.1,
   lrDecay: 0.85,
   seed: 1,
   weightRange: 2,
   trainLimit: 0,
-  augmentShift: 0,
+  augmentShift: 2,
 };
 
 export function validateTrainOptions(raw: Partial<CimTrainOptions>): ResolvedTrainOptions {

@@ -4,6 +4,7 @@ import type { DatasetSplits, ImageSet } from '@cosearch/datasets';
 import { evaluateOnChips } from '../evaluate';
 import { accuracyOf } from '../model/infer';
 import { buildArch } from '../model/arch';
+import { TRAIN_DEFAULTS, validateTrainOptions } from './options';
 import { trainCim } from './trainer';
 
 beforeAll(() => initBackend({ quiet: true }));
@@ -24,16 +25,18 @@ function bars(n: number, seed: number): ImageSet {
   return { images, labels, n, height: 6, width: 6, channels: 1, numClasses: 3 };
 }
 const data: DatasetSplits = { name: 'bars', train: bars(96, 1), val: bars(30, 2), test: bars(30, 3) };
+// the toy bars span two of six rows: shifting them would change the class, so no augmentation
+const base = { model: 'mlp', batchSize: 8, lr: 0.2, augmentShift: 0 };
 
 describe('trainCim', () => {
   it('float learns a separable toy problem (mlp)', async () => {
-    const r = await trainCim(data, { model: 'mlp', scheme: 'float', epochs: 4, batchSize: 8, lr: 0.2 });
+    const r = await trainCim(data, { ...base, scheme: 'float', epochs: 4 });
     expect(r.testAccuracy).toBeGreaterThan(0.9);
     expect(r.accounting.total.pulses).toBe(0);
   });
 
   it('mixed precision on a crossbar: same seed → identical run, and it learns', async () => {
-    const opts = { model: 'mlp', scheme: 'mixed-precision', device: 'reram-sb-aihwkit-v1', epochs: 3, batchSize: 8, lr: 0.2, seed: 4 };
+    const opts = { ...base, scheme: 'mixed-precision', device: 'reram-sb-aihwkit-v1', epochs: 3, seed: 4 };
     const a = await trainCim(data, opts);
     const b = await trainCim(data, opts);
     expect(b.history).toEqual(a.history.map((h) => ({ ...h, seconds: b.history[h.epoch - 1].seconds })));
@@ -46,7 +49,7 @@ describe('trainCim', () => {
   });
 
   it('evaluateOnChips: reproducible chips, spread over chips, ideal chips = the float network', async () => {
-    const r = await trainCim(data, { model: 'mlp', scheme: 'float', epochs: 3, batchSize: 8, lr: 0.2 });
+    const r = await trainCim(data, { ...base, scheme: 'float', epochs: 3 });
     const noisy = { device: 'rram-neurram-v1', chips: 3, programmingNoise: 0.3, weightBits: 4, seed: 2 };
     const e1 = evaluateOnChips(r.model, data.test, noisy);
     const e2 = evaluateOnChips(r.model, data.test, noisy);
@@ -59,15 +62,15 @@ describe('trainCim', () => {
     expect(clean.std).toBe(0);
   });
 
-  it('augmentShift: seeded (same run twice), changes the run, 0 = the plain run', async () => {
-    const opts = { model: 'mlp', scheme: 'float', epochs: 2, batchSize: 8, lr: 0.2, seed: 3 };
+  it('augmentShift: seeded (same run twice) and changes the run; defaults to the validated recipe', async () => {
+    const opts = { ...base, scheme: 'float', epochs: 2, seed: 3 };
     const plain = await trainCim(data, opts);
-    const zero = await trainCim(data, { ...opts, augmentShift: 0 });
-    expect(Array.from(zero.model.layers[0].weights)).toEqual(Array.from(plain.model.layers[0].weights));
     const a = await trainCim(data, { ...opts, augmentShift: 1 });
     const b = await trainCim(data, { ...opts, augmentShift: 1 });
     expect(Array.from(b.model.layers[0].weights)).toEqual(Array.from(a.model.layers[0].weights));
     expect(Array.from(a.model.layers[0].weights)).not.toEqual(Array.from(plain.model.layers[0].weights));
+    expect(validateTrainOptions({}).augmentShift).toBe(TRAIN_DEFAULTS.augmentShift);
+    expect(TRAIN_DEFAULTS).toMatchObject({ epochs: 20, lr: 0.1, lrDecay: 0.85, batchSize: 32, augmentShift: 2 });
   });
 
   it('rejects bad options with a clear ConfigError', async () => {

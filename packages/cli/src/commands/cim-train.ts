@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset, type DatasetConfig } from '@cosearch/datasets';
-import { createScheme, saveTrainedModel, trainCim, type CimTrainResult } from '@cosearch/cim-training';
+import { createScheme, saveTrainedModel, TRAIN_DEFAULTS, trainCim, type CimTrainResult } from '@cosearch/cim-training';
 
 interface Args {
   dataset: string;
@@ -47,14 +47,14 @@ export const cimTrainCommand: CommandModule<object, Args> = {
       .option('dataset', { type: 'string', default: 'mnist', describe: 'dataset name (@cosearch/datasets)' })
       .option('model', { type: 'string', default: 'lenet5', describe: 'network: lenet5 | mlp' })
       .option('scheme', { type: 'string', default: 'mixed-precision', describe: 'float | naive | mixed-precision | hwa (or a registered *-v1 name)' })
-      .option('device', { type: 'string', default: 'reram-sb-aihwkit-v1', describe: 'device preset (cosearch list devices)' })
-      .option('epochs', { type: 'number', default: 10 })
-      .option('batch-size', { type: 'number', default: 32 })
-      .option('lr', { type: 'number', default: 0.05, describe: 'SGD learning rate' })
-      .option('lr-decay', { type: 'number', default: 0.85, describe: 'learning-rate factor per epoch' })
-      .option('seed', { type: 'number', default: 1 })
+      .option('device', { type: 'string', default: TRAIN_DEFAULTS.device, describe: 'device preset (cosearch list devices)' })
+      .option('epochs', { type: 'number', default: TRAIN_DEFAULTS.epochs })
+      .option('batch-size', { type: 'number', default: TRAIN_DEFAULTS.batchSize })
+      .option('lr', { type: 'number', default: TRAIN_DEFAULTS.lr, describe: 'SGD learning rate' })
+      .option('lr-decay', { type: 'number', default: TRAIN_DEFAULTS.lrDecay, describe: 'learning-rate factor per epoch' })
+      .option('seed', { type: 'number', default: TRAIN_DEFAULTS.seed })
       .option('limit', { type: 'number', default: 0, describe: 'train on the first N training images (0 = all)' })
-      .option('augment-shift', { type: 'number', default: 0, describe: 'random-shift augmentation: up to ±N pixels per axis (0 = none)' })
+      .option('augment-shift', { type: 'number', default: TRAIN_DEFAULTS.augmentShift, describe: 'random-shift augmentation: up to ±N pixels per axis (0 = none)' })
       .option('scheme-params', { type: 'string', describe: 'JSON, e.g. \'{"thresholdFactor":2}\' or \'{"noise":0.1}\'' })
       .option('crossbar', { type: 'string', describe: 'JSON crossbar config, e.g. \'{"adcBits":6}\'' })
       .option('out', { type: 'string', describe: 'folder for summary.json and model.json' })
