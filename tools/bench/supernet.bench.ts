@@ -4,13 +4,15 @@
  * wall time and per CPU second (the machine may be shared: CPU seconds are the steadier
  * figure). When Debian's python3-torch is installed, the same network (tools/bench/peers/
  * supernet_torch.py, one thread like tfjs-wasm) is timed in the same run and the ratio printed.
+ * The single-path figure is also measured with @cosearch/backend's wasm SIMD kernels switched off
+ * (the composed tfjs kernels they replace), to show what they contribute.
  *
  *   npm run bench -- supernet      (or: node --conditions=@cosearch/source --import tsx tools/bench/supernet.bench.ts)
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Rng } from '@cosearch/core';
-import { initBackend, tf } from '@cosearch/backend';
+import { initBackend, setSimdKernelsEnabled, tf } from '@cosearch/backend';
 import { defaultSupernetConfig, forward, largestArch, samplingRegistry, subnetMacs, Supernet, type SubnetArch } from '@cosearch/supernet';
 
 const BATCH = 64;
@@ -45,6 +47,11 @@ async function main(): Promise<void> {
   const big = largestArch(cfg);
   timeIt(WARMUP, () => train(big));
   const single = timeIt(STEPS, () => train(big));
+  setSimdKernelsEnabled(false);
+  timeIt(1, () => train(big));
+  const offSteps = Math.max(2, STEPS / 2);
+  const off = timeIt(offSteps, () => train(big));
+  setSimdKernelsEnabled(true);
   const sandwich = samplingRegistry.create('sandwich-v1', {});
   const sandwichStep = () => {
     const plans = sandwich.plan({ config: cfg, rng, vitProbability: 0.5 });
@@ -65,8 +72,9 @@ async function main(): Promise<void> {
   const n = STEPS * BATCH;
   const ips = n / single.wall;
   const ipc = n / single.cpu;
-  console.log(`backend ${backend}; largest subnet ${subnetMacs(cfg, big)} MACs/image, batch ${BATCH}`);
+  console.log(`backend ${backend}${wasmInfo(backend, await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))}; largest subnet ${subnetMacs(cfg, big)} MACs/image, batch ${BATCH}`);
   console.log(`largest subnet, single path: ${ips.toFixed(1)} img/s wall, ${ipc.toFixed(1)} img/CPU-s`);
+  console.log(`  same, cosearch SIMD kernels off: ${((offSteps * BATCH) / off.wall).toFixed(1)} img/s wall, ${((offSteps * BATCH) / off.cpu).toFixed(1)} img/CPU-s`);
   console.log(`sandwich step (4 subnets): ${((Math.max(2, STEPS / 2) * BATCH) / sw.wall).toFixed(1)} img/s wall, ${((Math.max(2, STEPS / 2) * BATCH) / sw.cpu).toFixed(1)} img/CPU-s`);
 
   const peer = path.join(__dirname, 'peers', 'supernet_torch.py');
@@ -79,6 +87,13 @@ async function main(): Promise<void> {
   const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { imagesPerSecond: number; imagesPerCpuSecond: number; threads: number; torch: string };
   console.log(`PyTorch ${p.torch} (${p.threads} thread), same network: ${p.imagesPerSecond.toFixed(1)} img/s wall, ${p.imagesPerCpuSecond.toFixed(1)} img/CPU-s`);
   console.log(`ratio tfjs/PyTorch: ${(ipc / p.imagesPerCpuSecond).toFixed(2)}× per CPU second, ${(ips / p.imagesPerSecond).toFixed(2)}× wall (target ≥ 0.5×)`);
+}
+
+/** Which tfjs-wasm binary runs, and on how many threads (Node has no multithreaded wasm build). */
+function wasmInfo(backend: string, simd: unknown, threads: unknown): string {
+  if (backend !== 'wasm') return '';
+  const count = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs.getThreadsCount();
+  return ` (${simd ? 'SIMD' : 'non-SIMD'} binary, ${count} thread${count === 1 ? '' : 's'}; multithreaded wasm ${threads ? 'available' : 'not available here'})`;
 }
 
 /**

@@ -188,6 +188,23 @@ test('batched matMul (attention shapes, SIMD bmm): products, broadcast batch and
   got.forEach((v, i) => expect(relError(v, ref[i])).toBeLessThanOrEqual(1e-5));
 });
 
+test('aᵀ·b (SIMD atb: dense weight gradients) matches cpu, incl. row counts not a multiple of the 128-row block', async () => {
+  const f = () => {
+    const x = tf.tensor(seeded([300, 12], 71), [300, 12]);
+    const w = tf.tensor(seeded([12, 24], 72), [12, 24]);
+    const r = tf.tensor(seeded([300, 24], 73), [300, 24]);
+    const dy = tf.tensor(seeded([300, 16], 74), [300, 16]);
+    return [
+      tf.matMul(x, dy, true, false), // [12,16]
+      tf.matMul(tf.reshape(x, [1, 300, 12]), tf.reshape(dy, [1, 300, 16]), true, false), // batch of one
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a, b), r)))([x, w]), // dW = xᵀ·dr
+    ];
+  };
+  const ref = await runOn('cpu', f);
+  const got = await runOn('wasm', f);
+  got.forEach((v, i) => expect(relError(v, ref[i])).toBeLessThanOrEqual(1e-5));
+});
+
 describe('adamwUpdate', () => {
   /** Three steps from seeded state; returns w, m, v after each. */
   const steps = (size: number) => () => {

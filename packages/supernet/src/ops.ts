@@ -1,18 +1,15 @@
 import { batchNormAct, tf, type NormActivation } from '@cosearch/backend';
 
 /**
- * Training ops with hand-written gradients that keep every reduction a GEMV (ones · M), because
- * tfjs-backend-wasm reduces over leading axes by transposing first, and its composed
- * depthwise filter-gradient builds a k²-times larger patch tensor. Measured on the default
- * supernet (batch 64): a step went from ≈12 s to well under 1 s. Math is the textbook one;
- * the tests compare both ops against tfjs's own (autodiff) versions on the cpu backend.
+ * The supernet's training ops. They used to carry hand-written gradients that worked around
+ * slow or missing tfjs-backend-wasm kernels (GEMV reductions, a depthwise filter gradient as a
+ * depthwise conv over batch·channel channels, materialised transposes); @cosearch/backend now
+ * provides fast wasm kernels for exactly those paths (SIMD column sums, depthwise gradients,
+ * aᵀ·b, batched products, fused BN + activation), so the ops are tfjs's own with tfjs's own
+ * gradients — except batch norm, which is the backend's fused `batchNormAct`. Measured on the
+ * default supernet's largest subnet (batch 64): ≈450 ms → ≈190 ms CPU per training step.
+ * The tests compare every op on wasm against tfjs autodiff on the cpu backend.
  */
-
-// tf.customGrad's typing wants variadic (Tensor | GradSaveFunc) arguments; ours are positional.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function custom(fn: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: any, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }): (...xs: tf.Tensor[]) => tf.Tensor {
-  return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...xs: tf.Tensor[]) => tf.Tensor;
-}
 
 /**
  * Sum over rows of a [R, C] matrix → [C]. On wasm, @cosearch/backend's Sum kernel runs this as
@@ -52,53 +49,29 @@ export function depthwiseSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return tf.depthwiseConv2d(x, w, 1, 'same');
 }
 
-/** x + b where b's shape is x's trailing shape (bias, position embedding); db is a GEMV over the leading rows. */
+/**
+ * x + b where b's shape is x's trailing shape (bias, position embedding). tfjs's gradient
+ * reduces dy over the leading axes: a SIMD column sum on wasm (@cosearch/backend's Sum).
+ */
 export function addTrailing(x: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const f = custom((xi: tf.Tensor, bi: tf.Tensor) => ({
-    value: tf.add(xi, bi),
-    gradFunc: (dy: tf.Tensor) => [tf.clone(dy), tf.reshape(columnSum(tf.reshape(dy, [-1, bi.size]) as tf.Tensor2D), bi.shape)],
-  }));
-  return f(x, b);
+  return tf.add(x, b);
 }
 
-/** x · g where g's shape is x's trailing shape (LayerNorm scale); dg is a GEMV over the leading rows. */
+/** x · g where g's shape is x's trailing shape (LayerNorm scale); dg likewise a column sum. */
 export function mulTrailing(x: tf.Tensor, g: tf.Tensor): tf.Tensor {
-  const f = custom((xi: tf.Tensor, gi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi, gi]);
-    return {
-      value: tf.mul(xi, gi),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, gs] = saved;
-        return [tf.mul(dy, gs), tf.reshape(columnSum(tf.reshape(tf.mul(dy, xs), [-1, gs.size]) as tf.Tensor2D), gs.shape)];
-      },
-    };
-  });
-  return f(x, g);
-}
-
-function swapLast(t: tf.Tensor): tf.Tensor {
-  const perm = t.shape.map((_, i) => i);
-  [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
-  return tf.transpose(t, perm);
+  return tf.mul(x, g);
 }
 
 /**
- * a·b (rank ≥ 2, equal batch dims) whose gradients materialise the transposes: on
- * tfjs-backend-wasm 4.22 a matMul with a transpose flag is ≈10× slower than transposing first
- * (measured: 42 ms vs 3.4 ms CPU for [3136×192]·[192×48]). da = dy·bᵀ, db = aᵀ·dy.
+ * a·b (rank ≥ 2). Its gradients are tfjs's own (da = dy·bᵀ, db = aᵀ·dy, with transpose flags):
+ * on wasm @cosearch/backend's MatMul kernel materialises a flagged transpose (the stock kernel
+ * is ≈10× slower with the flag) and computes aᵀ·dy as a SIMD loop without any transpose.
  */
 export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const f = custom((ai: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([ai, bi]);
-    return {
-      value: tf.matMul(ai, bi),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, swapLast(saved[1])), tf.matMul(swapLast(saved[0]), dy)],
-    };
-  });
-  return f(a, b);
+  return tf.matMul(a, b);
 }
 
-/** a·bᵀ over the last two axes, via a materialised transpose (see `matMul`). */
+/** a·bᵀ over the last two axes. */
 export function matMulTransposeB(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return matMul(a, swapLast(b));
+  return tf.matMul(a, b, false, true);
 }

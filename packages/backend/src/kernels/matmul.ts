@@ -64,6 +64,29 @@ function batchedSimd(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.TensorIn
   return out;
 }
 
+/**
+ * aᵀ·b of single matrices (every dense / 1×1-conv weight gradient, xᵀ·dy) as cosearch's SIMD
+ * loop `atb`, which reads a column-wise in place: no transpose, no XNNPACK weight packing of
+ * the large b (measured [3136,40]ᵀ·[3136,160]: 2.0 ms vs 5.8 ms CPU for transpose + stock
+ * kernel). Needs M % 4 = 0 and N % 8 = 0; null otherwise.
+ */
+function transposedASimd(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const aOuter = a.shape.slice(0, -2);
+  const bOuter = b.shape.slice(0, -2);
+  if (tf.util.sizeFromShape(aOuter) !== 1 || tf.util.sizeFromShape(bOuter) !== 1) return null;
+  const [r, m] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  if (m % 4 !== 0 || n % 8 !== 0 || r === 0) return null;
+  const rt = simdRuntime(backend);
+  if (!rt) return null;
+  const outer = aOuter.length >= bOuter.length ? aOuter : bOuter;
+  const out = rt.output([...outer, m, n]);
+  rt.f32(rt.ptr(out), m * n).fill(0);
+  rt.k.atb(rt.ptr(a), rt.ptr(b), rt.ptr(out), r, m, n);
+  return out;
+}
+
 export function untransposedMatMul(original: tf.KernelConfig): tf.KernelFunc {
   return (args: KernelArgs) => {
     const { inputs, attrs } = args;
@@ -71,6 +94,10 @@ export function untransposedMatMul(original: tf.KernelConfig): tf.KernelFunc {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const a = inputs.a as tf.TensorInfo;
     const b = inputs.b as tf.TensorInfo;
+    if (original.kernelName === tf.BatchMatMul && transposeA && !transposeB) {
+      const fast = transposedASimd(backend, a, b);
+      if (fast) return fast;
+    }
     const temps: tf.TensorInfo[] = [];
     const aa = transposeA ? swapLast(backend, a) : a;
     let bb = transposeB ? swapLast(backend, b) : b;

@@ -38,56 +38,51 @@ function colsum(): Fn {
 }
 
 /**
- * dwTap(xs, ds, acc, cB, N, rows, cols, xImg, dImg, xRow, dRow, xCol, dCol): one tap of the
- * depthwise filter gradient, acc[c] += Σ_{n<N, r<rows, q<cols} x[xs + n·xImg + r·xRow + q·xCol][c]
- * · dy[ds + n·dImg + r·dRow + q·dCol][c] (strides in bytes; the caller clips rows/cols to the
- * window that stays inside the image and folds stride and dilation into the strides).
+ * The three depthwise-convolution loops (channel multiplier 1), row by row so the rows in use
+ * stay in L1: for each image n and output row oy, each filter row ky whose input row
+ * iy = oy·sH + ky·dH − pt lies inside the image, each filter column kx, the output columns
+ * ox ∈ [ox0, ox1) whose input column ix = ox·sW + kx·dW − pl lies inside (the caller's table
+ * `kxRange`: ox0, ox1 as i32 pairs per kx), and f32x4 over channels:
+ *   dwFwd:     O[n,oy,ox] += I[n,iy,ix] · F[ky,kx]   (O = y, zeroed here row by row)
+ *   dwBwdIn:   I[n,iy,ix] += O[n,oy,ox] · F[ky,kx]   (I = dx, zeroed by the caller)
+ *   dwBwdFilt: F[ky,kx]   += I[n,iy,ix] · O[n,oy,ox] (F = dW, zeroed by the caller)
+ * Arguments (I, O, F, N, H, W, cB, Ho, Wo, fh, fw, sH, sW, dH, dW, pt, pl, kxRange); sizes in
+ * elements except cB (a pixel's C channels in bytes).
  */
-function dwTap(): Fn {
-  const f = new Fn('dwTap', [
-    ['xs', 'i32'], ['ds', 'i32'], ['acc', 'i32'], ['cB', 'i32'], ['N', 'i32'], ['rows', 'i32'], ['cols', 'i32'],
-    ['xImg', 'i32'], ['dImg', 'i32'], ['xRow', 'i32'], ['dRow', 'i32'], ['xCol', 'i32'], ['dCol', 'i32'],
+function dwRows(name: string, kind: 'fwd' | 'bwdIn' | 'bwdFilt'): Fn {
+  const f = new Fn(name, [
+    ['I', 'i32'], ['O', 'i32'], ['F', 'i32'], ['N', 'i32'], ['H', 'i32'], ['W', 'i32'], ['cB', 'i32'], ['Ho', 'i32'], ['Wo', 'i32'],
+    ['fh', 'i32'], ['fw', 'i32'], ['sH', 'i32'], ['sW', 'i32'], ['dH', 'i32'], ['dW', 'i32'], ['pt', 'i32'], ['pl', 'i32'], ['kxRange', 'i32'],
   ]);
-  f.locals('i32', 'n', 'r', 'q', 'cb', 'xp', 'dp', 'ap');
+  f.locals('i32', 'n', 'oy', 'ky', 'kx', 'ox', 'ox1', 'iy', 'cb', 'orow', 'irow', 'ip', 'op', 'fp', 'iStep', 'rowB', 'ap');
+  f.set('iStep', () => f.mul('sW', 'cB'));
+  f.set('rowB', () => f.mul('Wo', 'cB'));
   f.for('n', 0, 'N', 1, () => {
-    f.for('r', 0, 'rows', 1, () => {
-      f.set('xp', () => f.add(() => f.add('xs', () => f.mul('n', 'xImg')), () => f.mul('r', 'xRow')));
-      f.set('dp', () => f.add(() => f.add('ds', () => f.mul('n', 'dImg')), () => f.mul('r', 'dRow')));
-      f.for('q', 0, 'cols', 1, () => {
-        f.for('cb', 0, 'cB', 16, () => {
-          f.set('ap', () => f.add('acc', 'cb'));
-          f.store('ap', () => f.vadd(() => f.load('ap'), () => f.vmul(() => f.load(() => f.add('xp', 'cb')), () => f.load(() => f.add('dp', 'cb')))));
+    f.for('oy', 0, 'Ho', 1, () => {
+      f.set('orow', () => f.add('O', () => f.mul(() => f.add(() => f.mul('n', 'Ho'), 'oy'), 'rowB')));
+      if (kind === 'fwd') f.for('cb', 0, 'rowB', 16, () => f.store(() => f.add('orow', 'cb'), () => f.vzero()));
+      f.for('ky', 0, 'fh', 1, () => {
+        f.set('iy', () => f.sub(() => f.add(() => f.mul('oy', 'sH'), () => f.mul('ky', 'dH')), 'pt'));
+        f.if(() => f.ltU('iy', 'H'), () => {
+          f.set('irow', () => f.add('I', () => f.mul(() => f.mul(() => f.add(() => f.mul('n', 'H'), 'iy'), 'W'), 'cB')));
+          f.for('kx', 0, 'fw', 1, () => {
+            f.set('ox', () => f.loadI32(() => f.add('kxRange', () => f.mul('kx', 8))));
+            f.set('ox1', () => f.loadI32(() => f.add('kxRange', () => f.mul('kx', 8)), 4));
+            f.set('fp', () => f.add('F', () => f.mul(() => f.add(() => f.mul('ky', 'fw'), 'kx'), 'cB')));
+            // input pixel of the first output column: ix = ox·sW + kx·dW − pl
+            f.set('ip', () => f.add('irow', () => f.mul(() => f.sub(() => f.add(() => f.mul('ox', 'sW'), () => f.mul('kx', 'dW')), 'pl'), 'cB')));
+            f.set('op', () => f.add('orow', () => f.mul('ox', 'cB')));
+            f.for('ox', 'ox', 'ox1', 1, () => {
+              f.for('cb', 0, 'cB', 16, () => {
+                const [dst, u, v] = kind === 'fwd' ? ['op', 'ip', 'fp'] : kind === 'bwdIn' ? ['ip', 'op', 'fp'] : ['fp', 'ip', 'op'];
+                f.set('ap', () => f.add(dst, 'cb'));
+                f.store('ap', () => f.vadd(() => f.load('ap'), () => f.vmul(() => f.load(() => f.add(u, 'cb')), () => f.load(() => f.add(v, 'cb')))));
+              });
+              f.inc('ip', 'iStep');
+              f.inc('op', 'cB');
+            });
+          });
         });
-        f.inc('xp', 'xCol');
-        f.inc('dp', 'dCol');
-      });
-    });
-  });
-  return f;
-}
-
-/**
- * dwAxpy(src, dst, w, cB, N, rows, cols, sImg, dImg, sRow, dRow, sCol, dCol): one tap of a
- * depthwise convolution or of its input gradient, dst[…][c] += src[…][c] · w[c] over the same
- * kind of clipped window (positions n·img + r·row + q·col, in bytes, for each of src and dst).
- */
-function dwAxpy(): Fn {
-  const f = new Fn('dwAxpy', [
-    ['src', 'i32'], ['dst', 'i32'], ['w', 'i32'], ['cB', 'i32'], ['N', 'i32'], ['rows', 'i32'], ['cols', 'i32'],
-    ['sImg', 'i32'], ['dImg', 'i32'], ['sRow', 'i32'], ['dRow', 'i32'], ['sCol', 'i32'], ['dCol', 'i32'],
-  ]);
-  f.locals('i32', 'n', 'r', 'q', 'cb', 'sp', 'dp', 'ap');
-  f.for('n', 0, 'N', 1, () => {
-    f.for('r', 0, 'rows', 1, () => {
-      f.set('sp', () => f.add(() => f.add('src', () => f.mul('n', 'sImg')), () => f.mul('r', 'sRow')));
-      f.set('dp', () => f.add(() => f.add('dst', () => f.mul('n', 'dImg')), () => f.mul('r', 'dRow')));
-      f.for('q', 0, 'cols', 1, () => {
-        f.for('cb', 0, 'cB', 16, () => {
-          f.set('ap', () => f.add('dp', 'cb'));
-          f.store('ap', () => f.vadd(() => f.load('ap'), () => f.vmul(() => f.load(() => f.add('sp', 'cb')), () => f.load(() => f.add('w', 'cb')))));
-        });
-        f.inc('sp', 'sCol');
-        f.inc('dp', 'dCol');
       });
     });
   });
@@ -125,6 +120,50 @@ function bmm(): Fn {
       });
     });
     f.inc('op', () => f.mul('M', 'nB'));
+  });
+  return f;
+}
+
+/**
+ * atb(a, b, out, R, M, N): out[M, N] += aᵀ·b for a [R, M], b [R, N] (the weight gradient xᵀ·dy
+ * of a dense layer / 1×1 conv, without materialising xᵀ); M % 4 = 0, N % 8 = 0, out zeroed by
+ * the caller. Register tile of 4 rows × 8 columns of out (8 f32x4 accumulators) over blocks of
+ * 128 rows of a and b, so a block of both stays in cache while all tiles pass over it.
+ */
+function atb(): Fn {
+  const f = new Fn('atb', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['R', 'i32'], ['M', 'i32'], ['N', 'i32']]);
+  const acc = ['c00', 'c01', 'c10', 'c11', 'c20', 'c21', 'c30', 'c31'];
+  f.locals('i32', 'r0', 'r1', 'r', 'i', 'n', 'mB', 'nB', 'ap', 'bp', 'op').locals('v128', ...acc, 'b0', 'b1', 's');
+  f.set('mB', () => f.mul('M', 4));
+  f.set('nB', () => f.mul('N', 4));
+  f.for('r0', 0, 'R', 128, () => {
+    f.set('r1', () => f.minS(() => f.add('r0', 128), 'R'));
+    f.for('i', 0, 'M', 4, () => {
+      f.for('n', 0, 'N', 8, () => {
+        f.set('op', () => f.add('out', () => f.mul(() => f.add(() => f.mul('i', 'N'), 'n'), 4)));
+        for (let q = 0; q < 4; q++) {
+          f.set(acc[2 * q], () => f.load(() => f.add('op', () => f.mul('nB', q))));
+          f.set(acc[2 * q + 1], () => f.load(() => f.add('op', () => f.mul('nB', q)), 16));
+        }
+        f.set('ap', () => f.add('a', () => f.mul(() => f.add(() => f.mul('r0', 'M'), 'i'), 4)));
+        f.set('bp', () => f.add('b', () => f.mul(() => f.add(() => f.mul('r0', 'N'), 'n'), 4)));
+        f.for('r', 'r0', 'r1', 1, () => {
+          f.set('b0', () => f.load('bp'));
+          f.set('b1', () => f.load('bp', 16));
+          for (let q = 0; q < 4; q++) {
+            f.set('s', () => f.loadSplat('ap', 4 * q));
+            f.set(acc[2 * q], () => f.vadd(acc[2 * q], () => f.vmul('s', 'b0')));
+            f.set(acc[2 * q + 1], () => f.vadd(acc[2 * q + 1], () => f.vmul('s', 'b1')));
+          }
+          f.inc('ap', 'mB');
+          f.inc('bp', 'nB');
+        });
+        for (let q = 0; q < 4; q++) {
+          f.store(() => f.add('op', () => f.mul('nB', q)), acc[2 * q]);
+          f.store(() => f.add('op', () => f.mul('nB', q)), acc[2 * q + 1], 16);
+        }
+      });
+    });
   });
   return f;
 }
@@ -258,15 +297,21 @@ function adamw(): Fn {
 /** The assembled module (bytes), built once. */
 let bytes: Uint8Array | null = null;
 export function simdModuleBytes(): Uint8Array {
-  bytes ??= assemble([colsum(), dwTap(), dwAxpy(), bmm(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
+  bytes ??= assemble([colsum(), dwRows('dwFwd', 'fwd'), dwRows('dwBwdIn', 'bwdIn'), dwRows('dwBwdFilt', 'bwdFilt'), bmm(), atb(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
   return bytes;
 }
 
+/** Arguments of the depthwise row loops (see `dwRows`). */
+export type DwArgs = [I: number, O: number, F: number, N: number, H: number, W: number, cB: number, Ho: number, Wo: number,
+  fh: number, fw: number, sH: number, sW: number, dH: number, dW: number, pt: number, pl: number, kxRange: number];
+
 export interface SimdExports {
   colsum(x: number, P: number, R: number, C: number, out: number, scale: number): void;
-  dwTap(xs: number, ds: number, acc: number, cB: number, N: number, rows: number, cols: number, xImg: number, dImg: number, xRow: number, dRow: number, xCol: number, dCol: number): void;
-  dwAxpy(src: number, dst: number, w: number, cB: number, N: number, rows: number, cols: number, sImg: number, dImg: number, sRow: number, dRow: number, sCol: number, dCol: number): void;
+  dwFwd(...args: DwArgs): void;
+  dwBwdIn(...args: DwArgs): void;
+  dwBwdFilt(...args: DwArgs): void;
   bmm(a: number, b: number, out: number, batch: number, M: number, K: number, N: number, aStride: number, bStride: number): void;
+  atb(a: number, b: number, out: number, R: number, M: number, N: number): void;
   bnSums(x: number, R: number, cB: number, s1: number, s2: number): void;
   bnApply(x: number, y: number, R: number, cB: number, vecs: number, lo: number, hi: number): void;
   bnGradSums(dy: number, x: number, R: number, cB: number, vecs: number, lo: number, hi: number, sg: number, sgx: number): void;

@@ -34,6 +34,8 @@ export interface SimdRuntime {
   scratch(bytes: number): number;
   /** A float32 view of `n` floats at byte address `p` (re-made per call: the memory can grow). */
   f32(p: number, n: number): Float32Array;
+  /** An int32 view, likewise. */
+  i32(p: number, n: number): Int32Array;
 }
 
 let enabled = true;
@@ -77,6 +79,7 @@ export function simdRuntime(backend: tf.KernelBackend | undefined = undefined): 
           return scratchPtr;
         },
         f32: (p, n) => new Float32Array(memory.buffer, p, n),
+        i32: (p, n) => new Int32Array(memory.buffer, p, n),
       };
     } catch {
       rt = null; // an engine without wasm SIMD: the composed kernels keep working

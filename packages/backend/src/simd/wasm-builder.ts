@@ -92,6 +92,16 @@ export class Fn {
   sub(a: Expr, b: Expr): this { return this.e(a).e(b).emit(0x6b); }
   mul(a: Expr, b: Expr): this { return this.e(a).e(b).emit(0x6c); }
   and(a: Expr, b: Expr): this { return this.e(a).e(b).emit(0x71); }
+  /** Unsigned a < b (i32): for a signed index, 0 ≤ a < b in one comparison. */
+  ltU(a: Expr, b: Expr): this { return this.e(a).e(b).emit(0x49); }
+  /** min(a, b) for signed i32 (select). */
+  minS(a: Expr, b: Expr): this { return this.e(a).e(b).e(a).e(b).emit(0x48, 0x1b); }
+  /** if (cond ≠ 0) body() */
+  if(cond: Expr, body: () => void): this {
+    this.e(cond).emit(0x04, 0x40);
+    body();
+    return this.emit(0x0b);
+  }
   /** name += value (i32). */
   inc(name: string, value: Expr): this { return this.add(name, value).set(name); }
 
@@ -102,8 +112,11 @@ export class Fn {
   }
 
   // Memory (align hint 2 = 4 bytes: tensors are float32-aligned, never 16-byte aligned by contract).
+  loadI32(addr: Expr, offset = 0): this { return this.e(addr).emit(0x28, 2, ...uleb(offset)); }
   loadF32(addr: Expr, offset = 0): this { return this.e(addr).emit(0x2a, 2, ...uleb(offset)); }
   storeF32(addr: Expr, value: Expr, offset = 0): this { return this.e(addr).e(value).emit(0x38, 2, ...uleb(offset)); }
+  /** v128.load32_splat: one float from memory into all four lanes. */
+  loadSplat(addr: Expr, offset = 0): this { return this.e(addr).emit(0xfd, 0x09, 2, ...uleb(offset)); }
   load(addr: Expr, offset = 0): this { return this.e(addr).emit(0xfd, 0x00, 2, ...uleb(offset)); }
   store(addr: Expr, value: Expr, offset = 0): this { return this.e(addr).e(value).emit(0xfd, 0x0b, 2, ...uleb(offset)); }
 
