@@ -188,15 +188,17 @@ test('batched matMul (attention shapes, SIMD bmm): products, broadcast batch and
   got.forEach((v, i) => expect(relError(v, ref[i])).toBeLessThanOrEqual(1e-5));
 });
 
-test('aᵀ·b (SIMD atb: dense weight gradients) matches cpu, incl. row counts not a multiple of the 128-row block', async () => {
+test('a·b and aᵀ·b (SIMD ab / atb: dense layers and their weight gradients) match cpu, incl. row counts not a multiple of the 128-row block', async () => {
   const f = () => {
-    const x = tf.tensor(seeded([300, 12], 71), [300, 12]);
-    const w = tf.tensor(seeded([12, 24], 72), [12, 24]);
+    const x = tf.tensor(seeded([300, 16], 71), [300, 16]);
+    const w = tf.tensor(seeded([16, 24], 72), [16, 24]);
     const r = tf.tensor(seeded([300, 24], 73), [300, 24]);
-    const dy = tf.tensor(seeded([300, 16], 74), [300, 16]);
+    const dy = tf.tensor(seeded([300, 24], 74), [300, 24]);
     return [
-      tf.matMul(x, dy, true, false), // [12,16]
-      tf.matMul(tf.reshape(x, [1, 300, 12]), tf.reshape(dy, [1, 300, 16]), true, false), // batch of one
+      tf.matMul(x, dy, true, false), // [16,24]
+      tf.matMul(x, w), // a·b, SIMD ab (300 % 4 = 0, 24 % 8 = 0)
+      tf.matMul(dy, w, false, true), // [300,16]: transposed b materialised, then ab
+      tf.matMul(tf.reshape(x, [1, 300, 16]), tf.reshape(dy, [1, 300, 24]), true, false), // batch of one
       ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a, b), r)))([x, w]), // dW = xᵀ·dr
     ];
   };

@@ -168,6 +168,46 @@ function atb(): Fn {
   return f;
 }
 
+/**
+ * ab(a, b, out, R, K, N): out[R, N] = a[R, K]·b[K, N] (dense layers / 1×1 convs: many rows,
+ * small K and N); R % 4 = 0, N % 8 = 0. Register tile of 4 rows × 8 columns (8 f32x4
+ * accumulators) over k; b (K×N, the weights) stays in cache.
+ */
+function ab(): Fn {
+  const f = new Fn('ab', [['a', 'i32'], ['b', 'i32'], ['out', 'i32'], ['R', 'i32'], ['K', 'i32'], ['N', 'i32']]);
+  const acc = ['c00', 'c01', 'c10', 'c11', 'c20', 'c21', 'c30', 'c31'];
+  f.locals('i32', 'r', 'n', 'k', 'kB', 'nB', 'a0', 'a1', 'a2', 'a3', 'bp', 'op').locals('v128', ...acc, 'b0', 'b1', 's');
+  f.set('kB', () => f.mul('K', 4));
+  f.set('nB', () => f.mul('N', 4));
+  f.for('r', 0, 'R', 4, () => {
+    f.for('n', 0, 'N', 8, () => {
+      for (const c of acc) f.set(c, () => f.vzero());
+      f.set('a0', () => f.add('a', () => f.mul('r', 'kB')));
+      f.set('a1', () => f.add('a0', 'kB'));
+      f.set('a2', () => f.add('a1', 'kB'));
+      f.set('a3', () => f.add('a2', 'kB'));
+      f.set('bp', () => f.add('b', () => f.mul('n', 4)));
+      f.for('k', 0, 'K', 1, () => {
+        f.set('b0', () => f.load('bp'));
+        f.set('b1', () => f.load('bp', 16));
+        ['a0', 'a1', 'a2', 'a3'].forEach((ap, q) => {
+          f.set('s', () => f.loadSplat(ap));
+          f.set(acc[2 * q], () => f.vadd(acc[2 * q], () => f.vmul('s', 'b0')));
+          f.set(acc[2 * q + 1], () => f.vadd(acc[2 * q + 1], () => f.vmul('s', 'b1')));
+          f.inc(ap, 4);
+        });
+        f.inc('bp', 'nB');
+      });
+      f.set('op', () => f.add('out', () => f.mul(() => f.add(() => f.mul('r', 'N'), 'n'), 4)));
+      for (let q = 0; q < 4; q++) {
+        f.store(() => f.add('op', () => f.mul('nB', q)), acc[2 * q]);
+        f.store(() => f.add('op', () => f.mul('nB', q)), acc[2 * q + 1], 16);
+      }
+    });
+  });
+  return f;
+}
+
 /** bnSums(x, R, cB, s1, s2): s1[c] = Σ_r x[r, c], s2[c] = Σ_r x[r, c]². */
 function bnSums(): Fn {
   const f = new Fn('bnSums', [['x', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['s1', 'i32'], ['s2', 'i32']]);
@@ -297,7 +337,7 @@ function adamw(): Fn {
 /** The assembled module (bytes), built once. */
 let bytes: Uint8Array | null = null;
 export function simdModuleBytes(): Uint8Array {
-  bytes ??= assemble([colsum(), dwRows('dwFwd', 'fwd'), dwRows('dwBwdIn', 'bwdIn'), dwRows('dwBwdFilt', 'bwdFilt'), bmm(), atb(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
+  bytes ??= assemble([colsum(), dwRows('dwFwd', 'fwd'), dwRows('dwBwdIn', 'bwdIn'), dwRows('dwBwdFilt', 'bwdFilt'), bmm(), atb(), ab(), bnSums(), bnApply(), bnGradSums(), bnGradApply(), adamw()]);
   return bytes;
 }
 
@@ -312,6 +352,7 @@ export interface SimdExports {
   dwBwdFilt(...args: DwArgs): void;
   bmm(a: number, b: number, out: number, batch: number, M: number, K: number, N: number, aStride: number, bStride: number): void;
   atb(a: number, b: number, out: number, R: number, M: number, N: number): void;
+  ab(a: number, b: number, out: number, R: number, K: number, N: number): void;
   bnSums(x: number, R: number, cB: number, s1: number, s2: number): void;
   bnApply(x: number, y: number, R: number, cB: number, vecs: number, lo: number, hi: number): void;
   bnGradSums(dy: number, x: number, R: number, cB: number, vecs: number, lo: number, hi: number, sg: number, sgx: number): void;
