@@ -68,6 +68,8 @@ const SETUPS: Record<string, Setup> = {
   'ppo-v1': { policy: 'ppo-v1', params: () => ({ ...PPO_RL, ...RL }) },
   'multi-phase-v1 (reinforce)': multiPhase('reinforce-v1', STAGE_RL, RL),
   'multi-phase-v1 (ppo)': multiPhase('ppo-v1', { ...PPO_RL, ...STAGE_RL }, { ...PPO_RL, ...RL }),
+  // The controller as first released (sampling with replacement): the "before" row of the README.
+  'multi-phase-v1 (reinforce, resample 0)': multiPhase('reinforce-v1', { ...STAGE_RL, resample: 0 }, { ...RL, resample: 0 }),
 };
 const policies = arg('policies', Object.keys(SETUPS).join(',')).split(',');
 

@@ -31,8 +31,11 @@ export const LSTM_DEFAULTS = {
   /**
    * Sampling without replacement: a draw that repeats a candidate this policy already proposed
    * (or was told) is redrawn, up to this many times (0 = plain sampling, repeats allowed).
+   * Default 50: measured on tools/bench/controller.bench.ts (seeds 200–219), it lowers the
+   * median regret at 1000 evaluations of reinforce-v1 from 2.53 to 1.11 and of the multi-phase
+   * controller from 0.99 to 0.19 (see the package README).
    */
-  resample: 0,
+  resample: 50,
 };
 
 export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
