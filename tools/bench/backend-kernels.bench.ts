@@ -8,11 +8,11 @@
  *   npm run bench -- backend-kernels   (or: node --conditions=@cosearch/source --import tsx tools/bench/backend-kernels.bench.ts)
  *
  * Each op is measured twice per setting, alternating, and the lower figure kept.
- * Env: BENCH_REPS (calls per measurement, default 10).
+ * Env: BENCH_REPS (calls per measurement, default 20).
  */
 import { adamwUpdate, batchNormAct, initBackend, setSimdKernelsEnabled, tf } from '@cosearch/backend';
 
-const REPS = Number(process.env.BENCH_REPS ?? 10);
+const REPS = Number(process.env.BENCH_REPS ?? 20);
 
 /** CPU ms per call of `run(inputs)`, each call on its own freshly made inputs (made outside the timing). */
 function cpuMs<T>(make: (i: number) => T, run: (inputs: T) => tf.Tensor | tf.Tensor[]): number {
@@ -35,6 +35,8 @@ const cases: Array<[string, () => number]> = [
   ['batch norm + ReLU6 (train), forward + backward, [64,7,7,160]', () => cpuMs((i) => [rand([64, 7, 7, 160], i), rand([160], 100 + i), rand([160], 200 + i), rand([64, 7, 7, 160], 300 + i)], ([x, g, b, w]) =>
     tf.grads((xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(w, batchNormAct(xi, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-3, 'relu6'))))([x, g, b]))],
   ['column sum of [3136,160] (bias/BN reductions)', () => cpuMs((i) => rand([3136, 160], i), (m) => tf.sum(m, 0))],
+  ['1×1 conv as matMul [3136,40]·[40,160] (fresh weights)', () => cpuMs((i) => [rand([3136, 40], i), rand([40, 160], 100 + i)], ([a, b]) => tf.matMul(a, b))],
+  ['  its weight gradient [3136,40]ᵀ·[3136,160]', () => cpuMs((i) => [rand([3136, 40], i), rand([3136, 160], 100 + i)], ([a, b]) => tf.matMul(a, b, true, false))],
   ['attention matMul [64,2,49,49]·[64,2,49,16]', () => cpuMs((i) => [rand([64, 2, 49, 49], i), rand([64, 2, 49, 16], 100 + i)], ([a, b]) => tf.matMul(a, b))],
   ['AdamW step, 100,000 parameters', () => cpuMs((i) => [rand([250, 400], i), rand([250, 400], 100 + i), tf.abs(rand([250, 400], 200 + i)), rand([250, 400], 300 + i)], ([w, m, v, g]) =>
     adamwUpdate(w, m, v, g, { lr: 1e-3, step: 10, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, decay: 5e-5 }))],
