@@ -10,6 +10,9 @@ const space = new SearchSpace([
 const target: Candidate = { a: 2, b: 'y', c: 10 };
 const reward = (c: Candidate) => Object.keys(target).filter((k) => c[k] === target[k]).length;
 
+// These tests check the learning rule itself, so they sample with replacement (resample 0): on a
+// 27-candidate space, without-replacement sampling (resample.test.ts) would exhaust the space
+// after 27 proposals and then spend its redraws for nothing.
 function train(policy: ReinforcePolicy | PpoPolicy, updates: number): number[] {
   const trace: number[] = [policy.probability(target)];
   while (policy.updateCount() < updates) {
@@ -21,21 +24,21 @@ function train(policy: ReinforcePolicy | PpoPolicy, updates: number): number[] {
 }
 
 test('REINFORCE learns the unique best candidate: P(best) from 1/27 to > 0.5 within 60 updates (seed 1)', () => {
-  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as ReinforcePolicy;
+  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8, resample: 0 } }) as ReinforcePolicy;
   const trace = train(p, 60);
   expect(trace[0]).toBeLessThan(0.1);
   expect(trace[trace.length - 1]).toBeGreaterThan(0.5);
 });
 
 test('PPO learns the unique best candidate: P(best) > 0.5 within 30 updates (seed 1)', () => {
-  const p = createPolicy('ppo-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as PpoPolicy;
+  const p = createPolicy('ppo-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8, resample: 0 } }) as PpoPolicy;
   const trace = train(p, 30);
   expect(trace[0]).toBeLessThan(0.1);
   expect(trace[trace.length - 1]).toBeGreaterThan(0.5);
 });
 
 test('with a zero learning signal (constant reward) REINFORCE does not concentrate on the target', () => {
-  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8 } }) as ReinforcePolicy;
+  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8, resample: 0 } }) as ReinforcePolicy;
   for (let i = 0; i < 30; i++) p.tell(p.ask(8).map((c) => ({ candidate: c, reward: 1 })));
   expect(p.probability(target)).toBeLessThan(0.1);
 });
@@ -55,8 +58,16 @@ describe('masking', () => {
     ],
   );
   const big = (c: Candidate) => (c.bits as number) * (c.rows as number) * (c.cols as number);
+  // The LSTM policies redraw repeats (resample 5: few redraws, since the ~25 feasible candidates
+  // run out long before the 200 proposals) — the redraws must honour the masks too.
   test.each(['reinforce-v1', 'ppo-v1', 'random-v1', 'evolution-v1', 'nsga2-v1', 'multi-phase-v1'])('%s never proposes an infeasible candidate', (name) => {
-    const params = name === 'nsga2-v1' ? { objectives: ['reward'] } : name === 'multi-phase-v1' ? { phaseBudget: 20, params: { batchSize: 5 } } : undefined;
+    const byName: Record<string, Record<string, unknown>> = {
+      'nsga2-v1': { objectives: ['reward'] },
+      'multi-phase-v1': { phaseBudget: 20, params: { batchSize: 5, resample: 5 } },
+      'reinforce-v1': { resample: 5 },
+      'ppo-v1': { resample: 5 },
+    };
+    const params = byName[name];
     const p = createPolicy(name, { space: masked, seed: 4, params });
     let proposals = 0;
     for (let i = 0; i < 40; i++) {

@@ -82,6 +82,8 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
   protected pending = new Map<string, number[]>();
   /** Keys of every candidate proposed or told so far (only kept when `resample` > 0). */
   protected seen = new Set<string>();
+  /** Number of candidates of the space ignoring constraints (Π choices). */
+  private readonly spaceSize: number;
   protected updates = 0;
   protected readonly space: SearchSpace;
 
@@ -96,6 +98,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     this.controller.init(root.fork('init'), this.p.initScale);
     this.adam = new Adam(this.controller.params.length);
     this.rng = root.fork('sample');
+    this.spaceSize = ctx.space.decisions.reduce((n, d) => n * d.choices.length, 1);
   }
 
   protected abstract update(batch: Told[], advantages: number[]): void;
@@ -130,7 +133,9 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     for (let i = 0; i < n; i++) {
       let trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
       let key = trace.actions.join('.');
-      for (let tries = 0; tries < this.p.resample && this.seen.has(key); tries++) {
+      // Once every candidate of the (unconstrained) space has been seen, redraws cannot succeed.
+      const redraws = this.seen.size >= this.spaceSize ? 0 : this.p.resample;
+      for (let tries = 0; tries < redraws && this.seen.has(key); tries++) {
         trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
         key = trace.actions.join('.');
       }

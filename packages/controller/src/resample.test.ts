@@ -40,3 +40,15 @@ test('resample is validated', () => {
     expect(() => createPolicy('reinforce-v1', { space, seed: 0, params: { resample: bad } })).toThrow(ConfigError);
   }
 });
+
+test('no redraws once every candidate of the space has been proposed', () => {
+  // After all 27 candidates are seen, further draws are plain samples: the same as a policy
+  // whose redraws are disabled from the same state (same RNG stream, no extra draws consumed).
+  const a = createPolicy('reinforce-v1', { space, seed: 2, params: { resample: 1000, batchSize: 100 } }) as ReinforcePolicy;
+  const seen = new Set<string>();
+  while (seen.size < 27) a.ask(1).forEach((c) => seen.add(space.key(c)));
+  const state = a.save();
+  const b = createPolicy('reinforce-v1', { space, seed: 2, params: { resample: 0, batchSize: 100 } }) as ReinforcePolicy;
+  b.load({ ...state });
+  expect(a.ask(10)).toEqual(b.ask(10));
+});

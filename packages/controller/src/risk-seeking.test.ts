@@ -35,7 +35,7 @@ test('riskEpsilon is validated', () => {
 });
 
 test('samples below the quantile do not move the policy (only the top-ε of the batch is learned from)', () => {
-  const params = { riskEpsilon: 0.25, batchSize: 8, normaliseAdvantage: false };
+  const params = { riskEpsilon: 0.25, batchSize: 8, normaliseAdvantage: false, resample: 0 };
   const a = createPolicy('reinforce-v1', { space, seed: 3, params }) as ReinforcePolicy;
   const b = createPolicy('reinforce-v1', { space, seed: 3, params }) as ReinforcePolicy;
   const cs = a.ask(8);
@@ -59,7 +59,7 @@ test('samples below the quantile do not move the policy (only the top-ε of the 
 // The reward takes integer values, so once the top ε of a batch all reach the best (ties at R_ε)
 // the advantages vanish and learning stops there by design: P(best) rises well above ε = 0.25, not to 1.
 test('risk-seeking REINFORCE learns the unique best candidate: P(best) from 1/27 to > 0.3 within 60 updates (seed 1)', () => {
-  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8, riskEpsilon: 0.25 } }) as ReinforcePolicy;
+  const p = createPolicy('reinforce-v1', { space, seed: 1, params: { learningRate: 0.02, batchSize: 8, riskEpsilon: 0.25, resample: 0 } }) as ReinforcePolicy;
   expect(p.probability(target)).toBeLessThan(0.1);
   while (p.updateCount() < 60) {
     const cs = p.ask(8);
