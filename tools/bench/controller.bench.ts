@@ -8,6 +8,10 @@
  *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.1] (multi-phase stage share) [--incumbent 0.25]
  *     [--stage-rl '{...}'] (overrides for the single-phase stages)
  *
+ * Policy setups: the baselines; reinforce-v1 / ppo-v1 alone; the multi-phase controller with
+ * REINFORCE or PPO in every stage; and 'multi-phase-v1 (reinforce, resample 0)', the controller
+ * as first released (sampling with replacement), kept as the before/after reference.
+ *
  * Policies that do not know the budget (all but multi-phase) run once to the largest budget and
  * are read at each budget (the first b proposals of that run ARE a budget-b run); the
  * multi-phase schedule scales with the budget, so it runs once per budget.
@@ -21,7 +25,7 @@ function arg(name: string, dflt: string): string {
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 const seeds = Number(arg('seeds', '10'));
-/** First seed (tuning used seeds 100+, the reported tables seeds 0–9). */
+/** First seed (reported tables: seeds 0–9 and 100–109; the resample/risk-seeking tuning used seeds 200–219). */
 const seed0 = Number(arg('seed0', '0'));
 const budgets = arg('budgets', '200,500,1000').split(',').map(Number);
 const batch = Number(arg('batch', '10'));
