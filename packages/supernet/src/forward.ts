@@ -92,7 +92,14 @@ export function forward(cfg: SupernetConfig, arch: SubnetArch, x: tf.Tensor4D, s
     const s = cfg.stages[i];
     const sn = `s${i + 1}`;
     const tk = transitionKernel(s.stride);
-    h = tf.conv2d(h, first(`${sn}.trans.w`, [tk, tk, C, st.width]) as tf.Tensor4D, s.stride, 'same');
+    const tw = first(`${sn}.trans.w`, [tk, tk, C, st.width]);
+    if (tk === 1 && s.stride === 1) {
+      // A 1×1 conv is a matMul over the B·H·W pixels (wasm: the backend's SIMD a·b and aᵀ·b).
+      const [, H0, W0] = h.shape;
+      h = tf.reshape(matMul(tf.reshape(h, [B * H0 * W0, C]), tf.reshape(tw, [C, st.width])), [B, H0, W0, st.width]) as tf.Tensor4D;
+    } else {
+      h = tf.conv2d(h, tw as tf.Tensor4D, s.stride, 'same');
+    }
     C = st.width;
     h = batchNorm(`${sn}.trans.bn`, h, C, 'relu') as tf.Tensor4D;
     const [, H, W] = h.shape;
