@@ -9,7 +9,7 @@
  *     [--stage-rl '{...}'] (overrides for the single-phase stages)
  *
  * Policy setups: the baselines; reinforce-v1 / ppo-v1 alone; the multi-phase controller with
- * REINFORCE or PPO in every stage; and 'multi-phase-v1 (reinforce, resample 0)', the controller
+ * REINFORCE or PPO in every stage; and 'multi-phase-v1 (reinforce; resample 0)', the controller
  * as first released (sampling with replacement), kept as the before/after reference.
  *
  * Policies that do not know the budget (all but multi-phase) run once to the largest budget and
@@ -73,7 +73,7 @@ const SETUPS: Record<string, Setup> = {
   'multi-phase-v1 (reinforce)': multiPhase('reinforce-v1', STAGE_RL, RL),
   'multi-phase-v1 (ppo)': multiPhase('ppo-v1', { ...PPO_RL, ...STAGE_RL }, { ...PPO_RL, ...RL }),
   // The controller as first released (sampling with replacement): the "before" row of the README.
-  'multi-phase-v1 (reinforce, resample 0)': multiPhase('reinforce-v1', { ...STAGE_RL, resample: 0 }, { ...RL, resample: 0 }),
+  'multi-phase-v1 (reinforce; resample 0)': multiPhase('reinforce-v1', { ...STAGE_RL, resample: 0 }, { ...RL, resample: 0 }),
 };
 const policies = arg('policies', Object.keys(SETUPS).join(',')).split(',');
 
