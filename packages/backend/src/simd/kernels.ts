@@ -54,8 +54,9 @@ function dwRows(name: string, kind: 'fwd' | 'bwdIn' | 'bwdFilt'): Fn {
     ['I', 'i32'], ['O', 'i32'], ['F', 'i32'], ['N', 'i32'], ['H', 'i32'], ['W', 'i32'], ['cB', 'i32'], ['Ho', 'i32'], ['Wo', 'i32'],
     ['fh', 'i32'], ['fw', 'i32'], ['sH', 'i32'], ['sW', 'i32'], ['dH', 'i32'], ['dW', 'i32'], ['pt', 'i32'], ['pl', 'i32'], ['kxRange', 'i32'],
   ]);
-  f.locals('i32', 'n', 'oy', 'ky', 'kx', 'ox', 'ox1', 'iy', 'cb', 'orow', 'irow', 'ip', 'op', 'fp', 'iStep', 'rowB', 'ap');
+  f.locals('i32', 'n', 'oy', 'ky', 'kx', 'ox', 'ox1', 'iy', 'cb', 'orow', 'irow', 'ip', 'op', 'fp', 'iStep', 'rowB', 'ap', 'up', 'vp', 'unroll');
   f.set('iStep', () => f.mul('sW', 'cB'));
+  setUnroll(f);
   f.set('rowB', () => f.mul('Wo', 'cB'));
   f.for('n', 0, 'N', 1, () => {
     f.for('oy', 0, 'Ho', 1, () => {
@@ -72,12 +73,25 @@ function dwRows(name: string, kind: 'fwd' | 'bwdIn' | 'bwdFilt'): Fn {
             // input pixel of the first output column: ix = ox·sW + kx·dW − pl
             f.set('ip', () => f.add('irow', () => f.mul(() => f.sub(() => f.add(() => f.mul('ox', 'sW'), () => f.mul('kx', 'dW')), 'pl'), 'cB')));
             f.set('op', () => f.add('orow', () => f.mul('ox', 'cB')));
+            const [dst, u, v] = kind === 'fwd' ? ['op', 'ip', 'fp'] : kind === 'bwdIn' ? ['ip', 'op', 'fp'] : ['fp', 'ip', 'op'];
+            // dst[c..c+4] += u[c..c+4]·v[c..c+4] at byte offset `off` from the current channel group
+            const axpy = (off: number) =>
+              f.store('ap', () => f.vadd(() => f.load('ap', off), () => f.vmul(() => f.load('up', off), () => f.load('vp', off))), off);
+            const pointers = () => {
+              f.set('ap', () => f.add(dst, 'cb'));
+              f.set('up', () => f.add(u, 'cb'));
+              f.set('vp', () => f.add(v, 'cb'));
+            };
             f.for('ox', 'ox', 'ox1', 1, () => {
-              f.for('cb', 0, 'cB', 16, () => {
-                const [dst, u, v] = kind === 'fwd' ? ['op', 'ip', 'fp'] : kind === 'bwdIn' ? ['ip', 'op', 'fp'] : ['fp', 'ip', 'op'];
-                f.set('ap', () => f.add(dst, 'cb'));
-                f.store('ap', () => f.vadd(() => f.load('ap'), () => f.vmul(() => f.load(() => f.add(u, 'cb')), () => f.load(() => f.add(v, 'cb')))));
-              });
+              // two channel groups per iteration when C % 8 = 0 (halves the loop overhead)
+              f.if('unroll', () => f.for('cb', 0, 'cB', 32, () => {
+                pointers();
+                axpy(0);
+                axpy(16);
+              }), () => f.for('cb', 0, 'cB', 16, () => {
+                pointers();
+                axpy(0);
+              }));
               f.inc('ip', 'iStep');
               f.inc('op', 'cB');
             });
@@ -211,21 +225,39 @@ function ab(): Fn {
 /** bnSums(x, R, cB, s1, s2): s1[c] = Σ_r x[r, c], s2[c] = Σ_r x[r, c]². */
 function bnSums(): Fn {
   const f = new Fn('bnSums', [['x', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['s1', 'i32'], ['s2', 'i32']]);
-  f.locals('i32', 'r', 'cb', 'xp').locals('v128', 'v');
+  f.locals('i32', 'r', 'cb', 'xp', 'unroll').locals('v128', 'v');
+  setUnroll(f);
   f.for('cb', 0, 'cB', 16, () => {
     f.store(() => f.add('s1', 'cb'), () => f.vzero());
     f.store(() => f.add('s2', 'cb'), () => f.vzero());
   });
   f.set('xp', 'x');
   f.for('r', 0, 'R', 1, () => {
-    f.for('cb', 0, 'cB', 16, () => {
-      f.set('v', () => f.load(() => f.add('xp', 'cb')));
-      f.store(() => f.add('s1', 'cb'), () => f.vadd(() => f.load(() => f.add('s1', 'cb')), 'v'));
-      f.store(() => f.add('s2', 'cb'), () => f.vadd(() => f.load(() => f.add('s2', 'cb')), () => f.vmul('v', 'v')));
+    channelLoop(f, (off) => {
+      f.set('v', () => f.load(() => f.add('xp', 'cb'), off));
+      f.store(() => f.add('s1', 'cb'), () => f.vadd(() => f.load(() => f.add('s1', 'cb'), off), 'v'), off);
+      f.store(() => f.add('s2', 'cb'), () => f.vadd(() => f.load(() => f.add('s2', 'cb'), off), () => f.vmul('v', 'v')), off);
     });
     f.inc('xp', 'cB');
   });
   return f;
+}
+
+/**
+ * for (cb = 0; cb < cB; cb += 16) body(0) — two channel groups per iteration, body(0) and
+ * body(16), when cB % 32 = 0 (C % 8 = 0), which halves the loop overhead. `body(off)` addresses
+ * channel group cb + off (pass `off` as the load/store offset). Declares local `unroll` use.
+ */
+function channelLoop(f: Fn, body: (off: number) => void): void {
+  f.if('unroll', () => f.for('cb', 0, 'cB', 32, () => {
+    body(0);
+    body(16);
+  }), () => f.for('cb', 0, 'cB', 16, () => body(0)));
+}
+
+/** Sets local `unroll` = (cB % 32 = 0). */
+function setUnroll(f: Fn): void {
+  f.set('unroll', () => f.e('cB').emit(0x41, 31, 0x71, 0x45)); // (cB & 31) == 0
 }
 
 /**
@@ -240,14 +272,15 @@ function vecPtrs(f: Fn, names: string[]): void {
 /** bnApply(x, y, R, cB, vecs, lo, hi): y = min(max(x·scale + shift, lo), hi) (identity, ReLU or ReLU6 by lo/hi). */
 function bnApply(): Fn {
   const f = new Fn('bnApply', [['x', 'i32'], ['y', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['vecs', 'i32'], ['lo', 'f32'], ['hi', 'f32']]);
-  f.locals('i32', 'r', 'cb', 'xp', 'yp', 'pScale', 'pShift').locals('v128', 'vlo', 'vhi');
+  f.locals('i32', 'r', 'cb', 'xp', 'yp', 'pScale', 'pShift', 'unroll').locals('v128', 'vlo', 'vhi');
+  setUnroll(f);
   vecPtrs(f, ['pScale', 'pShift']);
   f.set('vlo', () => f.splat('lo')).set('vhi', () => f.splat('hi'));
   f.set('xp', 'x').set('yp', 'y');
   f.for('r', 0, 'R', 1, () => {
-    f.for('cb', 0, 'cB', 16, () => {
-      const z = () => f.vadd(() => f.vmul(() => f.load(() => f.add('xp', 'cb')), () => f.load(() => f.add('pScale', 'cb'))), () => f.load(() => f.add('pShift', 'cb')));
-      f.store(() => f.add('yp', 'cb'), () => f.vmin(() => f.vmax(z, 'vlo'), 'vhi'));
+    channelLoop(f, (off) => {
+      const z = () => f.vadd(() => f.vmul(() => f.load(() => f.add('xp', 'cb'), off), () => f.load(() => f.add('pScale', 'cb'), off)), () => f.load(() => f.add('pShift', 'cb'), off));
+      f.store(() => f.add('yp', 'cb'), () => f.vmin(() => f.vmax(z, 'vlo'), 'vhi'), off);
     });
     f.inc('xp', 'cB');
     f.inc('yp', 'cB');
@@ -255,18 +288,19 @@ function bnApply(): Fn {
   return f;
 }
 
-/** Shared by both backward loops: g = dy where lo < z ≤ hi (else 0), x̂ = x·a + b. */
-function gradTerms(f: Fn): void {
-  f.set('xv', () => f.load(() => f.add('xp', 'cb')));
-  f.set('z', () => f.vadd(() => f.vmul('xv', () => f.load(() => f.add('pScale', 'cb'))), () => f.load(() => f.add('pShift', 'cb'))));
-  f.set('g', () => f.vand(() => f.load(() => f.add('dp', 'cb')), () => f.vand(() => f.vgt('z', 'vlo'), () => f.vle('z', 'vhi'))));
-  f.set('xh', () => f.vadd(() => f.vmul('xv', () => f.load(() => f.add('pA', 'cb'))), () => f.load(() => f.add('pB', 'cb'))));
+/** Shared by both backward loops: g = dy where lo < z ≤ hi (else 0), x̂ = x·a + b (channel group cb + off). */
+function gradTerms(f: Fn, off: number): void {
+  f.set('xv', () => f.load(() => f.add('xp', 'cb'), off));
+  f.set('z', () => f.vadd(() => f.vmul('xv', () => f.load(() => f.add('pScale', 'cb'), off)), () => f.load(() => f.add('pShift', 'cb'), off)));
+  f.set('g', () => f.vand(() => f.load(() => f.add('dp', 'cb'), off), () => f.vand(() => f.vgt('z', 'vlo'), () => f.vle('z', 'vhi'))));
+  f.set('xh', () => f.vadd(() => f.vmul('xv', () => f.load(() => f.add('pA', 'cb'), off)), () => f.load(() => f.add('pB', 'cb'), off)));
 }
 
 /** bnGradSums(dy, x, R, cB, vecs, lo, hi, sg, sgx): sg[c] = Σ g, sgx[c] = Σ g·x̂. */
 function bnGradSums(): Fn {
   const f = new Fn('bnGradSums', [['dy', 'i32'], ['x', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['vecs', 'i32'], ['lo', 'f32'], ['hi', 'f32'], ['sg', 'i32'], ['sgx', 'i32']]);
-  f.locals('i32', 'r', 'cb', 'xp', 'dp', 'pScale', 'pShift', 'pA', 'pB').locals('v128', 'vlo', 'vhi', 'xv', 'z', 'g', 'xh');
+  f.locals('i32', 'r', 'cb', 'xp', 'dp', 'pScale', 'pShift', 'pA', 'pB', 'unroll').locals('v128', 'vlo', 'vhi', 'xv', 'z', 'g', 'xh');
+  setUnroll(f);
   vecPtrs(f, ['pScale', 'pShift', 'pA', 'pB']);
   f.set('vlo', () => f.splat('lo')).set('vhi', () => f.splat('hi'));
   f.for('cb', 0, 'cB', 16, () => {
@@ -275,10 +309,10 @@ function bnGradSums(): Fn {
   });
   f.set('xp', 'x').set('dp', 'dy');
   f.for('r', 0, 'R', 1, () => {
-    f.for('cb', 0, 'cB', 16, () => {
-      gradTerms(f);
-      f.store(() => f.add('sg', 'cb'), () => f.vadd(() => f.load(() => f.add('sg', 'cb')), 'g'));
-      f.store(() => f.add('sgx', 'cb'), () => f.vadd(() => f.load(() => f.add('sgx', 'cb')), () => f.vmul('g', 'xh')));
+    channelLoop(f, (off) => {
+      gradTerms(f, off);
+      f.store(() => f.add('sg', 'cb'), () => f.vadd(() => f.load(() => f.add('sg', 'cb'), off), 'g'), off);
+      f.store(() => f.add('sgx', 'cb'), () => f.vadd(() => f.load(() => f.add('sgx', 'cb'), off), () => f.vmul('g', 'xh')), off);
     });
     f.inc('xp', 'cB');
     f.inc('dp', 'cB');
@@ -289,16 +323,17 @@ function bnGradSums(): Fn {
 /** bnGradApply(dy, x, dx, R, cB, vecs, lo, hi): dx = g·k − c1 − x̂·c2. */
 function bnGradApply(): Fn {
   const f = new Fn('bnGradApply', [['dy', 'i32'], ['x', 'i32'], ['dx', 'i32'], ['R', 'i32'], ['cB', 'i32'], ['vecs', 'i32'], ['lo', 'f32'], ['hi', 'f32']]);
-  f.locals('i32', 'r', 'cb', 'xp', 'dp', 'op', 'pScale', 'pShift', 'pA', 'pB', 'pK', 'pC1', 'pC2').locals('v128', 'vlo', 'vhi', 'xv', 'z', 'g', 'xh');
+  f.locals('i32', 'r', 'cb', 'xp', 'dp', 'op', 'pScale', 'pShift', 'pA', 'pB', 'pK', 'pC1', 'pC2', 'unroll').locals('v128', 'vlo', 'vhi', 'xv', 'z', 'g', 'xh');
+  setUnroll(f);
   vecPtrs(f, ['pScale', 'pShift', 'pA', 'pB', 'pK', 'pC1', 'pC2']);
   f.set('vlo', () => f.splat('lo')).set('vhi', () => f.splat('hi'));
   f.set('xp', 'x').set('dp', 'dy').set('op', 'dx');
   f.for('r', 0, 'R', 1, () => {
-    f.for('cb', 0, 'cB', 16, () => {
-      gradTerms(f);
-      const gk = () => f.vmul('g', () => f.load(() => f.add('pK', 'cb')));
-      const xc2 = () => f.vmul('xh', () => f.load(() => f.add('pC2', 'cb')));
-      f.store(() => f.add('op', 'cb'), () => f.vsub(() => f.vsub(gk, () => f.load(() => f.add('pC1', 'cb'))), xc2));
+    channelLoop(f, (off) => {
+      gradTerms(f, off);
+      const gk = () => f.vmul('g', () => f.load(() => f.add('pK', 'cb'), off));
+      const xc2 = () => f.vmul('xh', () => f.load(() => f.add('pC2', 'cb'), off));
+      f.store(() => f.add('op', 'cb'), () => f.vsub(() => f.vsub(gk, () => f.load(() => f.add('pC1', 'cb'), off)), xc2), off);
     });
     f.inc('xp', 'cB');
     f.inc('dp', 'cB');

@@ -96,10 +96,14 @@ export class Fn {
   ltU(a: Expr, b: Expr): this { return this.e(a).e(b).emit(0x49); }
   /** min(a, b) for signed i32 (select). */
   minS(a: Expr, b: Expr): this { return this.e(a).e(b).e(a).e(b).emit(0x48, 0x1b); }
-  /** if (cond ≠ 0) body() */
-  if(cond: Expr, body: () => void): this {
+  /** if (cond ≠ 0) body() [else otherwise()] */
+  if(cond: Expr, body: () => void, otherwise?: () => void): this {
     this.e(cond).emit(0x04, 0x40);
     body();
+    if (otherwise) {
+      this.emit(0x05);
+      otherwise();
+    }
     return this.emit(0x0b);
   }
   /** name += value (i32). */
