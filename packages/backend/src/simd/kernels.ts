@@ -3,9 +3,11 @@ import { assemble, Fn } from './wasm-builder';
 /**
  * The SIMD loops, written with the builder and assembled once into a module that imports
  * tfjs-backend-wasm's own memory, so they read and write tensors in place (no copies).
- * Arguments are byte addresses and sizes; `cB` is a row of C float32 channels in bytes, and
- * every f32x4 loop needs C % 4 = 0 (the callers check; they fall back to tfjs kernels otherwise).
- * Each loop runs over rows (all leading axes flattened) and, innermost, over channels 4 at a time.
+ * Arguments are byte addresses and sizes; `cB` is a row of C float32 channels in bytes. The
+ * channel loops (depthwise, BN) need C % 4 = 0 and the matrix products their stated multiples
+ * (the callers check and fall back to tfjs kernels otherwise); `colsum` and `bmm` take any size.
+ * Loops run over rows (all leading axes flattened) and, innermost, over channels 4 (or 8) at a
+ * time. Float sums run in a fixed order, so results are deterministic.
  */
 
 /**
