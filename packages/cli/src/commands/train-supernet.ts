@@ -4,12 +4,13 @@ import type { CommandModule } from 'yargs';
 import { ConfigError, DataError } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset } from '@cosearch/datasets';
-import { defaultSupernetConfig, subnetReport, Supernet, TRAIN_DEFAULTS, trainSupernet, validateSupernetConfig, type TrainMode } from '@cosearch/supernet';
+import { defaultSupernetConfig, subnetReport, Supernet, TRAIN_DEFAULTS, trainSupernet, validatePhases, validateSupernetConfig, type TrainMode } from '@cosearch/supernet';
 
 interface Args {
   dataset: string; dataPath?: string; limit?: number; out: string; phases: string; epochs?: number; steps?: number;
   batchSize: number; lr?: number; sampling: string; random?: number; seed: number; config?: string; resume: boolean;
   evalRandom: number; quiet: boolean; augmentShift?: number; labelSmoothing?: number; phase1Fraction?: number;
+  schedule?: string; init?: string;
 }
 
 function readJson(file: string): unknown {
@@ -42,6 +43,8 @@ export const trainSupernetCommand: CommandModule<object, Args> = {
       .option('augment-shift', { type: 'number', describe: `random-translation augmentation, max shift in pixels (default ${TRAIN_DEFAULTS.augmentShift}; 0 = off)` })
       .option('label-smoothing', { type: 'number', describe: `label smoothing ε (default ${TRAIN_DEFAULTS.labelSmoothing})` })
       .option('phase1-fraction', { type: 'number', describe: 'two-phase: share of the steps in the CNN-only phase (default 0.5)' })
+      .option('schedule', { type: 'string', describe: 'JSON file with explicit phases (list of {name, steps, lr, warmupSteps, vitProbability, sampling, samplingParams, ...}); overrides --phases/--epochs/--steps' })
+      .option('init', { type: 'string', describe: 'warm-start from this checkpoint\'s weights and optimiser state (a new schedule; unlike --resume)' })
       .option('seed', { type: 'number', default: 0 })
       .option('config', { type: 'string', describe: 'supernet config JSON (default: the dataset shape\'s default space)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
@@ -56,15 +59,18 @@ export const trainSupernetCommand: CommandModule<object, Args> = {
     const data = loadDataset({ name: a.dataset, path: a.dataPath, seed: a.seed, limit: a.limit });
     const t = data.train;
     let net: Supernet;
-    if (a.resume) {
-      net = await Supernet.load(a.out);
+    if (a.resume && a.init) throw new ConfigError('--init', a.init, 'not together with --resume');
+    if (a.resume || a.init) {
+      net = await Supernet.load(a.resume ? a.out : a.init!);
     } else {
       const cfg = a.config
         ? validateSupernetConfig(readJson(a.config), a.config)
         : defaultSupernetConfig({ height: t.height, width: t.width, channels: t.channels, numClasses: t.numClasses });
       net = Supernet.create(cfg, a.seed);
     }
+    const phases = a.schedule ? validatePhases(readJson(a.schedule), a.schedule) : undefined;
     const summary = await trainSupernet(net, data, {
+      phases,
       mode: a.phases as TrainMode, epochs: a.epochs, steps: a.steps, batchSize: a.batchSize, lr: a.lr, seed: a.seed,
       sampling: a.sampling, samplingParams: a.random === undefined ? undefined : { random: a.random },
       augmentShift: a.augmentShift, labelSmoothing: a.labelSmoothing, phase1Fraction: a.phase1Fraction,
