@@ -70,7 +70,7 @@ export interface TrainSummary {
  * The default recipe (chosen on the MNIST validation split, see README "Measured results").
  * `random` = random subnets per sandwich step when neither `phases` nor `samplingParams` is given.
  */
-export const TRAIN_DEFAULTS = { epochs: 6, batchSize: 64, augmentShift: 2, labelSmoothing: 0.1, random: 1 } as const;
+export const TRAIN_DEFAULTS = { epochs: 10, batchSize: 64, augmentShift: 2, labelSmoothing: 0.1, random: 1 } as const;
 
 function fmtTime(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
