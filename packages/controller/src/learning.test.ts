@@ -1,14 +1,7 @@
 import { SearchSpace, type Candidate } from '@cosearch/core';
 import { createPolicy, PpoPolicy, ReinforcePolicy } from './index';
+import { tinyReward as reward, tinySpace as space, tinyTarget as target } from './__fixtures__/tiny-space';
 
-// Tiny space (27 candidates) with a unique best: reward counts decisions equal to the target.
-const space = new SearchSpace([
-  { name: 'a', phase: 'network', choices: [0, 1, 2] },
-  { name: 'b', phase: 'network', choices: ['x', 'y', 'z'] },
-  { name: 'c', phase: 'hardware', choices: [10, 20, 30] },
-]);
-const target: Candidate = { a: 2, b: 'y', c: 10 };
-const reward = (c: Candidate) => Object.keys(target).filter((k) => c[k] === target[k]).length;
 
 // These tests check the learning rule itself, so they sample with replacement (resample 0): on a
 // 27-candidate space, without-replacement sampling (resample.test.ts) would exhaust the space

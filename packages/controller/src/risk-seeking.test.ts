@@ -1,5 +1,6 @@
-import { ConfigError, SearchSpace, type Candidate } from '@cosearch/core';
+import { ConfigError } from '@cosearch/core';
 import { createPolicy, riskSeekingSelect, upperQuantile, type ReinforcePolicy } from './index';
+import { tinyReward as reward, tinySpace as space, tinyTarget as target } from './__fixtures__/tiny-space';
 
 describe('risk-seeking quantile baseline (Petersen et al. 2021)', () => {
   // Hand-made batch: sorted 0..9; ε = 0.2 → index ⌈0.8·9⌉ = ⌈7.2⌉ = 8 → R_ε = 8 (numpy "higher").
@@ -18,14 +19,6 @@ describe('risk-seeking quantile baseline (Petersen et al. 2021)', () => {
   });
 });
 
-// Tiny space (27 candidates) with a unique best, as in learning.test.ts.
-const space = new SearchSpace([
-  { name: 'a', phase: 'network', choices: [0, 1, 2] },
-  { name: 'b', phase: 'network', choices: ['x', 'y', 'z'] },
-  { name: 'c', phase: 'hardware', choices: [10, 20, 30] },
-]);
-const target: Candidate = { a: 2, b: 'y', c: 10 };
-const reward = (c: Candidate) => Object.keys(target).filter((k) => c[k] === target[k]).length;
 
 test('riskEpsilon is validated', () => {
   for (const bad of [-0.1, 1.5, 'top', Number.NaN]) {
