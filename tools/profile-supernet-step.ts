@@ -10,9 +10,9 @@
  * figures as shares. --sandwich profiles one sandwich-v1 step (largest, smallest, 2 random
  * subnets with P(ViT) = 1) instead.
  */
-import { Rng } from '@cosearch/core';
 import { initBackend, tf } from '@cosearch/backend';
-import { defaultSupernetConfig, forward, largestArch, samplingRegistry, Supernet, type SubnetArch } from '@cosearch/supernet';
+import { largestArch, samplingRegistry } from '@cosearch/supernet';
+import { supernetStepFixture } from './bench/supernet-step';
 
 const BATCH = 64;
 const arg = (name: string, dflt: number) => {
@@ -44,19 +44,7 @@ async function main(): Promise<void> {
       return out;
     };
   }
-  const cfg = defaultSupernetConfig();
-  const net = Supernet.create(cfg, 0);
-  const rng = new Rng(0);
-  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, () => rng.int(10)), 'int32'), 10).toFloat();
-  const src = net.source();
-  const trainArch = (arch: SubnetArch) => {
-    const { value, grads } = tf.variableGrads(() =>
-      tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(forward(cfg, arch, x, src, { bn: { kind: 'batch' } }))), 1))) as tf.Scalar);
-    value.dispose();
-    net.optimizer.apply(net.vars, new Map(Object.entries(grads).map(([k, g]) => [net.paramOf(k)!, g])), 1e-3, () => 0);
-    Object.values(grads).forEach((g) => g.dispose());
-  };
+  const { cfg, rng, train: trainArch } = supernetStepFixture(BATCH);
   const archs = flag('sandwich')
     ? samplingRegistry.create('sandwich-v1', {}).plan({ config: cfg, rng, vitProbability: 1 }).map((p) => p.arch)
     : [largestArch(cfg)];

@@ -11,9 +11,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Rng } from '@cosearch/core';
 import { initBackend, setSimdKernelsEnabled, tf } from '@cosearch/backend';
-import { defaultSupernetConfig, forward, largestArch, samplingRegistry, subnetMacs, Supernet, type SubnetArch } from '@cosearch/supernet';
+import { largestArch, samplingRegistry, subnetMacs } from '@cosearch/supernet';
+import { supernetStepFixture } from './supernet-step';
 
 const BATCH = 64;
 const STEPS = Number(process.env.BENCH_STEPS ?? 8);
@@ -29,21 +29,7 @@ function timeIt(n: number, f: () => void): { wall: number; cpu: number } {
 
 async function main(): Promise<void> {
   const backend = await initBackend();
-  const cfg = defaultSupernetConfig();
-  const net = Supernet.create(cfg, 0);
-  const rng = new Rng(0);
-  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, () => rng.int(10)), 'int32'), 10).toFloat();
-  const src = net.source();
-  const loss = (arch: SubnetArch, target: tf.Tensor) => () =>
-    tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(forward(cfg, arch, x, src, { bn: { kind: 'batch' } }))), 1))) as tf.Scalar;
-  const train = (arch: SubnetArch) => {
-    const { value, grads } = tf.variableGrads(loss(arch, y));
-    value.dataSync();
-    value.dispose();
-    net.optimizer.apply(net.vars, new Map(Object.entries(grads).map(([k, g]) => [net.paramOf(k)!, g])), 1e-3, () => 0);
-    Object.values(grads).forEach((g) => g.dispose());
-  };
+  const { cfg, rng, y, logits: subnetLogits, train } = supernetStepFixture(BATCH);
   const big = largestArch(cfg);
   timeIt(WARMUP, () => train(big));
   const single = timeIt(STEPS, () => train(big));
@@ -58,7 +44,7 @@ async function main(): Promise<void> {
     let teacher: tf.Tensor | null = null;
     for (const p of plans) {
       const { value, grads } = tf.variableGrads(() => {
-        const logits = forward(cfg, p.arch, x, src, { bn: { kind: 'batch' } });
+        const logits = subnetLogits(p.arch);
         if (!teacher) teacher = tf.keep(tf.softmax(logits));
         return tf.neg(tf.mean(tf.sum(tf.mul(p.target === 'teacher' ? teacher : y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
       });
