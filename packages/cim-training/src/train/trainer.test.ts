@@ -70,7 +70,7 @@ describe('trainCim', () => {
     expect(Array.from(b.model.layers[0].weights)).toEqual(Array.from(a.model.layers[0].weights));
     expect(Array.from(a.model.layers[0].weights)).not.toEqual(Array.from(plain.model.layers[0].weights));
     expect(validateTrainOptions({}).augmentShift).toBe(TRAIN_DEFAULTS.augmentShift);
-    expect(TRAIN_DEFAULTS).toMatchObject({ epochs: 20, lr: 0.1, lrDecay: 0.85, batchSize: 32, augmentShift: 2 });
+    expect(TRAIN_DEFAULTS).toMatchObject({ epochs: 30, lr: 0.1, lrDecay: 0.9, batchSize: 32, augmentShift: 2 });
   });
 
   it('rejects bad options with a clear ConfigError', async () => {
