@@ -14,3 +14,5 @@ export * from './rewards/constrained';
 export * from './rewards/figure-of-merit';
 export * from './rewards/registry';
 export * from './cim-tile';
+export * from './hardware-model';
+export * from './hardware-model-conformance';
