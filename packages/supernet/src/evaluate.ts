@@ -4,6 +4,7 @@ import type { ImageSet } from '@cosearch/datasets';
 import type { SubnetArch } from './arch';
 import type { BnStat, ParamSource, Region } from './forward';
 import { subnetLayers, subnetParams } from './layers';
+import type { LinearOverride } from './linear';
 import { checkImages, imageBatch, type CalibrationOptions, type Supernet } from './supernet';
 
 /** Replaces a static weight slice (conv, depthwise, dense kernel) by e.g. its read-back from a simulated CIM chip. */
@@ -14,10 +15,16 @@ export interface EvaluateOptions {
   /** Images for BN re-calibration (default: the evaluation images themselves; labels are not used). */
   calibration?: ImageSet;
   calibrationOptions?: CalibrationOptions;
+  /**
+   * Runs every static-weight op (conv, depthwise, dense) through this hook, e.g. a tile-accurate
+   * CIM simulation (null from the hook = that op runs digitally). Applied after `weightTransform`.
+   */
+  linearOverride?: LinearOverride;
   /** Evaluate on the first `limit` images only (a fixed subset; default all). */
   limit?: number;
+  /** Images per forward pass (default 250; 50 with a `linearOverride`, whose im2col and tile tensors are larger). */
   batchSize?: number;
-  /** Re-calibrate BN with the transformed weights (default false: a chip uses the clean model's folded BN). */
+  /** Re-calibrate BN with the transformed weights / through the override (default false: a chip uses the clean model's folded BN). */
   recalibrateTransformed?: boolean;
   /** Bit width recorded in the returned LayerSpecs. */
   bits?: number;
@@ -57,11 +64,11 @@ export function transformedSource(net: Supernet, transform: WeightTransform): Pa
 }
 
 /** Top-1 accuracy of a subnet with fixed BN statistics on the first `n` images of a set. */
-export function accuracyOn(net: Supernet, arch: SubnetArch, data: ImageSet, stats: Map<string, BnStat>, n: number, batchSize: number, src?: ParamSource): number {
+export function accuracyOn(net: Supernet, arch: SubnetArch, data: ImageSet, stats: Map<string, BnStat>, n: number, batchSize: number, src?: ParamSource, linearOverride?: LinearOverride): number {
   let correct = 0;
   for (let from = 0; from < n; from += batchSize) {
     const m = Math.min(batchSize, n - from);
-    const pred = tf.tidy(() => tf.argMax(net.logits(arch, imageBatch(data, from, m), { kind: 'stats', stats }, src), 1).dataSync());
+    const pred = tf.tidy(() => tf.argMax(net.logits(arch, imageBatch(data, from, m), { kind: 'stats', stats }, src, linearOverride), 1).dataSync());
     for (let i = 0; i < m; i++) if (pred[i] === data.labels[from + i]) correct++;
   }
   return n === 0 ? 0 : correct / n;
@@ -70,17 +77,20 @@ export function accuracyOn(net: Supernet, arch: SubnetArch, data: ImageSet, stat
 /**
  * Accuracy of a subnet with inherited weights (BN re-calibrated per arch and cached), plus its
  * LayerSpecs, parameter count and MACs per image. With `weightTransform`, the subnet's static
- * weights are replaced by the transform's output (e.g. CIM programming noise) for this call.
+ * weights are replaced by the transform's output (e.g. CIM programming noise) for this call; with
+ * `linearOverride`, its weight ops run through the hook (e.g. a simulated CIM tile).
  */
 export async function evaluateSubnet(net: Supernet, arch: SubnetArch, data: ImageSet, opts: EvaluateOptions = {}): Promise<SubnetEvaluation> {
   checkImages(net.config, data, 'evaluation');
   const n = Math.min(opts.limit ?? data.n, data.n);
-  const bs = opts.batchSize ?? 250;
+  const bs = opts.batchSize ?? (opts.linearOverride ? 50 : 250);
   const calib = opts.calibration ?? data;
   const src = opts.weightTransform ? transformedSource(net, opts.weightTransform) : undefined;
   try {
-    const stats = net.calibrate(arch, calib, opts.calibrationOptions, opts.recalibrateTransformed ? src : undefined);
-    const accuracy = accuracyOn(net, arch, data, stats, n, bs, src);
+    const stats = opts.recalibrateTransformed
+      ? net.calibrate(arch, calib, opts.calibrationOptions, src, opts.linearOverride)
+      : net.calibrate(arch, calib, opts.calibrationOptions);
+    const accuracy = accuracyOn(net, arch, data, stats, n, bs, src, opts.linearOverride);
     const layers = subnetLayers(net.config, arch, { bits: opts.bits });
     return { accuracy, layers, params: subnetParams(net.config, arch), macs: networkTotals(layers).macs };
   } finally {

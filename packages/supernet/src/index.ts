@@ -2,6 +2,8 @@ export * from './config';
 export * from './arch';
 export { subnetLayers, subnetParams, subnetMacs, transitionKernel, type SubnetLayersOptions } from './layers';
 export { paramSpecs, type ParamSpec, type ParamRole } from './params';
+export { subnetOps, supernetParams, paramsOfLayer, layerOfParam, type NetworkOp, type ParamUse, type WeightOpKind } from './network';
+export { restrictOverride, matMulOverride, im2col, depthwiseIm2col, type WeightOpCall, type LinearOverride } from './linear';
 export { forward, poolBnStats, type ParamSource, type Region, type BnMode, type BnStat, type ForwardOptions } from './forward';
 export { fileSystemHandler, saveArrays, loadArrays, type NamedArray } from './io';
 export { AdamW } from './optimizer';

@@ -6,6 +6,7 @@ import type { ImageSet } from '@cosearch/datasets';
 import { validateSupernetConfig, type SupernetConfig } from './config';
 import { archKey, type SubnetArch } from './arch';
 import { forward, poolBnStats, type BnMode, type BnStat, type ParamSource, type Region } from './forward';
+import type { LinearOverride } from './linear';
 import { initialValues, paramSpecs, type ParamSpec } from './params';
 import { loadArrays, saveArrays } from './io';
 import { AdamW } from './optimizer';
@@ -120,19 +121,21 @@ export class Supernet {
     return this.byVarName.get(varName);
   }
 
-  /** Logits of a subnet (no gradient), BN from `bn`. */
-  logits(arch: SubnetArch, x: tf.Tensor4D, bn: BnMode, src: ParamSource = this.source()): tf.Tensor2D {
-    return forward(this.config, arch, x, src, { bn });
+  /** Logits of a subnet (no gradient), BN from `bn`; static-weight ops through `linearOverride` if given. */
+  logits(arch: SubnetArch, x: tf.Tensor4D, bn: BnMode, src: ParamSource = this.source(), linearOverride?: LinearOverride): tf.Tensor2D {
+    return forward(this.config, arch, x, src, linearOverride ? { bn, linearOverride } : { bn });
   }
 
   /**
    * BN statistics of a subnet re-calibrated on the first batches × batchSize images of
    * `calibration` (a fixed subset, so results are repeatable); cached per arch until the weights
-   * change (`invalidate`).
+   * change (`invalidate`). With `src` or `linearOverride` (transformed weights, a simulated chip)
+   * the statistics are computed afresh and not cached.
    */
-  calibrate(arch: SubnetArch, calibration: ImageSet, opts: CalibrationOptions = {}, src?: ParamSource): Map<string, BnStat> {
+  calibrate(arch: SubnetArch, calibration: ImageSet, opts: CalibrationOptions = {}, src?: ParamSource, linearOverride?: LinearOverride): Map<string, BnStat> {
     const key = archKey(arch);
-    const cached = src === undefined ? this.bnCache.get(key) : undefined;
+    const clean = src === undefined && linearOverride === undefined;
+    const cached = clean ? this.bnCache.get(key) : undefined;
     if (cached) return cached;
     checkImages(this.config, calibration, 'calibration');
     const bs = Math.min(opts.batchSize ?? DEFAULT_CALIBRATION.batchSize, calibration.n);
@@ -140,11 +143,11 @@ export class Supernet {
     const record = new Map<string, BnStat[]>();
     for (let b = 0; b < batches; b++) {
       tf.tidy(() => {
-        this.logits(arch, imageBatch(calibration, b * bs, bs), { kind: 'calibrate', record }, src);
+        this.logits(arch, imageBatch(calibration, b * bs, bs), { kind: 'calibrate', record }, src, linearOverride);
       });
     }
     const stats = poolBnStats(record);
-    if (src === undefined) {
+    if (clean) {
       if (this.bnCache.size >= 512) this.bnCache.delete(this.bnCache.keys().next().value as string);
       this.bnCache.set(key, stats);
     }
