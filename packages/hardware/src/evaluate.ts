@@ -10,6 +10,7 @@ import { nocTransfer } from './noc';
 import { schemeEngine } from './mapping';
 import { cacheFor, layerInfo, type Composite, type ConfigCache, type LayerInfo } from './cache';
 import { ENERGY_COMPONENTS, type EngineCost, type HardwareResult, type LayerResult } from './result';
+import { ANALYTICAL_ENGINE_MODEL, DEFAULT_ENGINE_COST_PRIORITY, engineCosts, type EngineModel } from './engine-costs';
 
 interface CimPlan {
   program: boolean;
@@ -20,18 +21,36 @@ interface CimPlan {
 function engineCost(l: LayerSpec, info: LayerInfo, engine: Engine, d: Derived, cim: CimPlan, memos: ConfigCache['memo']): EngineCost {
   const s = info.shape;
   const program = s !== null && (s.dynamicWeights || cim.program);
-  const key = engine === 'cim' ? `${info.key}|${program ? 1 : 0},${cim.replication}` : engine === 'vector' && s !== null ? `mm|${info.key}` : info.key;
+  const key = activeModel.token + (engine === 'cim' ? `${info.key}|${program ? 1 : 0},${cim.replication}` : engine === 'vector' && s !== null ? `mm|${info.key}` : info.key);
   const memo = memos[s === null ? 'vector' : engine];
   let c = memo.get(key);
   if (c === undefined) {
-    if (s === null) c = vectorLayerCost(l, d.vector);
-    else if (engine === 'npu') c = npuLayerCost(s, d.npu!);
-    else if (engine === 'cim') c = cimLayerCost(s, d.cim!, { program, replication: s.dynamicWeights ? 1 : cim.replication });
-    else c = vectorLayerCost(l, d.vector, s.macs);
+    const replication = s !== null && s.dynamicWeights ? 1 : cim.replication;
+    c = engineCosts.cost({ layer: l, shape: s, engine: s === null ? 'vector' : engine, derived: d, program, replication, model: activeModel });
     memo.set(key, c);
   }
   return c;
 }
+
+/*
+ * The built-in engine models, for every hardware model and layer kind at the default priority
+ * (engine-costs.ts): a model registered with a higher priority answers first and falls back here.
+ */
+engineCosts.register({
+  name: 'npu-analytical', model: '*', engine: 'npu', kinds: '*', priority: DEFAULT_ENGINE_COST_PRIORITY,
+  cost: (x) => npuLayerCost(x.shape!, x.derived.npu!),
+});
+engineCosts.register({
+  name: 'cim-analytical', model: '*', engine: 'cim', kinds: '*', priority: DEFAULT_ENGINE_COST_PRIORITY,
+  cost: (x) => cimLayerCost(x.shape!, x.derived.cim!, { program: x.program, replication: x.replication }),
+});
+engineCosts.register({
+  name: 'vector-analytical', model: '*', engine: 'vector', kinds: '*', priority: DEFAULT_ENGINE_COST_PRIORITY,
+  cost: (x) => (x.shape === null ? vectorLayerCost(x.layer, x.derived.vector) : vectorLayerCost(x.layer, x.derived.vector, x.shape.macs)),
+});
+
+/** The model `evaluate` runs under (set by `evaluateModel` for one synchronous call). */
+let activeModel: EngineModel = ANALYTICAL_ENGINE_MODEL;
 
 /**
  * Which engine runs each layer. 'greedy-edp' costs each MAC layer on both engines, with the CIM
@@ -120,6 +139,24 @@ function composite(l: LayerSpec, core: EngineCost, e: Engine, prev: Engine | nul
  * it instead (`applyHardwareCandidate` returns a fresh copy).
  */
 export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): HardwareResult {
+  return evaluateModel(layers, hw, ANALYTICAL_ENGINE_MODEL);
+}
+
+/**
+ * `evaluate` with the engine costs of another registered model (engine-costs.ts): the NoC, DRAM,
+ * leakage and area composition is the same for every model.
+ */
+export function evaluateModel(layers: readonly LayerSpec[], hw: HardwareConfig, model: EngineModel): HardwareResult {
+  const prev = activeModel;
+  activeModel = model;
+  try {
+    return evaluateLayers(layers, hw);
+  } finally {
+    activeModel = prev;
+  }
+}
+
+function evaluateLayers(layers: readonly LayerSpec[], hw: HardwareConfig): HardwareResult {
   const c = cacheFor(hw);
   const d = c.derived;
   const infos = layers.map(layerInfo);
@@ -172,6 +209,7 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
       access: core.access, energy: comp.energy, nocBytes: comp.nocBytes, nocLatencyS: comp.nocS,
       bound: comp.nocS > core.latencyS ? 'noc' : core.bound,
     };
+    if (core.source) Object.assign(perLayer[i], { source: core.source, sourceNote: core.sourceNote });
   }
   const intervalS = hw.mapping.pipeline ? Math.max(busy.npu, busy.cim, busy.vector) : latencyS;
   // Leakage: the whole chip leaks for the time each inference occupies it.

@@ -55,6 +55,9 @@ export interface EngineCost {
   /** Bytes moved among the engine's own tiles over the NoC (CIM scatter/gather). */
   localNocBytes: number;
   bound: Bound;
+  /** Set by table models (e.g. `lut-v1`): whether the figures were measured or estimated, and how. */
+  source?: 'measured' | 'estimated';
+  sourceNote?: string;
 }
 
 /** One row of `perLayer`. */
@@ -80,6 +83,9 @@ export interface LayerResult {
   nocBytes: number;
   nocLatencyS: number;
   bound: Bound;
+  /** Table models only (`lut-v1`): 'measured' (a table row of this shape) or 'estimated', and the rule applied. */
+  source?: 'measured' | 'estimated';
+  sourceNote?: string;
 }
 
 export interface HardwareResult {
