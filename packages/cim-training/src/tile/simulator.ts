@@ -1,0 +1,241 @@
+import { tf } from '@cosearch/backend';
+import { checkNumber, type CimTileParams, type Rng } from '@cosearch/core';
+import { gaussianNoise } from '../crossbar/noise';
+import type { DeviceParams } from '../devices/types';
+import type { LinearOverride, WeightOpCall } from './hook';
+import { adcStep, inputSlices, maxColumnSum, validateTile, weightSlices, type ResolvedTile } from './params';
+import { programSlices } from './program';
+import { activationCodes, dacSlices, weightCodes } from './quant';
+
+export interface TileSimulatorOptions {
+  /** The tile the hardware model costs for the candidate (core `CimTileParams`, e.g. hardware's `cimTileParams(hw)`). */
+  tile: CimTileParams;
+  /** Device preset name or parameters: programming noise, stuck devices, bounds spread, read noise. */
+  device: DeviceParams | string;
+  /** Activation bits applied through the DACs (LayerSpec inputBits, default 8 there). */
+  inputBits: number;
+  /** Signed weight bits, one full scale max|W| per layer. */
+  weightBits: number;
+  /** One stream per simulated chip: device population, programming noise and read noise fork from it. */
+  rng: Rng;
+  /** Layers mapped on CIM (LayerSpec names); others return null (digital). Default: every weight op. */
+  layers?: Iterable<string>;
+  /** Pair error per slice as a fraction of the device range (each device σ/√2); default the device's. */
+  programmingNoise?: number;
+  /** Stuck-device probability, half at G_min and half at G_max; default the device's own rates. */
+  stuckProbability?: number;
+  /** Read noise per device and forward call: true = the device's `readNoise`, a number = that std (fraction of range); default off. */
+  readNoise?: boolean | number;
+  /** ADC full scale as a fraction of the largest possible column sum (default 1 = NeuroSim/ISAAC sizing). */
+  adcFullScaleFrac?: number;
+  /** Run exactly linear layers (lossless ADC, devices on their digits, no read noise) as one matmul (default true; false forces the slices, for tests and benchmarks). */
+  exactFastPath?: boolean;
+}
+
+/** What the simulator did per layer (for reports and the cost-model cross-check). */
+export interface TileLayerStats {
+  calls: number;
+  /** Input vectors (rows of x, all groups) processed. */
+  vectors: number;
+  /** ADC conversions simulated (0 on the exact fast path, which needs none to be simulated). */
+  conversions: number;
+  /** Row tiles (crossbars stacked along the input rows) and whether every one is lossless. */
+  rowTiles: number;
+  lossless: boolean;
+  /** Devices programmed on this chip for the layer. */
+  devices: number;
+}
+
+export interface TileSimulator {
+  /** The hook for the supernet's forward pass (or any [G, rows, fanIn] × [G, fanIn, fanOut] op). */
+  linear: LinearOverride;
+  readonly resolved: ResolvedTile;
+  stats(): Record<string, TileLayerStats>;
+  /** Frees the programmed conductances (tensors kept across calls). */
+  dispose(): void;
+}
+
+interface LayerState {
+  shapeKey: string;
+  G: number;
+  F: number;
+  O: number;
+  /** Dequantisation of one weight code (max|W|/(2^(b−1) − 1)). */
+  wStep: number;
+  weightOffset: number;
+  /** Per row tile: rows used, ADC step, codes clipped at, conductances / step as [G, Ft, nPW·O]. */
+  tiles: { start: number; rows: number; step: number; maxCode: number; w: tf.Tensor3D }[];
+  /** Programmed conductances [G, F, nPW·O] in digit units (kept for read noise). */
+  digits: tf.Tensor3D;
+  coef: tf.Tensor3D;
+  /** Shift-add combination Σ coef·digits, [G, F, O] (the exact fast path). */
+  combined: tf.Tensor3D;
+  /** Σ_rows of the stored weight per column, [G, 1, O] (calibration read, subtracted times the input offset). */
+  colSum: tf.Tensor3D;
+  fast: boolean;
+  stats: TileLayerStats;
+}
+
+/** Elements of one slice-product chunk (bounds memory: 2^22 floats = 16 MB). */
+const CHUNK_ELEMENTS = 1 << 22;
+
+/**
+ * Tile-accurate CIM inference of weight ops, driven by the tile parameters the hardware model
+ * costs. Per call (x: [G, R, F], w: [G, F, O]):
+ * 1. activations → integer codes, one scale per input vector (`activationCodes`: unsigned after
+ *    ReLU, offset-binary when negative entries exist), cut into ⌈b_in/b_dac⌉ DAC slices;
+ * 2. weights → codes of one per-layer full scale, bit-sliced over `cellBits` onto differential
+ *    pairs (single devices + digital reference when `differential` is false) and programmed once
+ *    per chip and layer (`programSlices`, cached by layer name);
+ * 3. the F input rows split into row tiles of `tile.rows` (one crossbar each; depthwise groups
+ *    are block-diagonal, so each column still sums only its group's rows); every column sum of
+ *    every (input slice, weight slice, polarity, tile) is converted by the ADC (`adcStep`);
+ * 4. digital shift-and-add over input slices (2^(k·b_dac)), weight slices (±2^(j·b_cell)) and
+ *    tiles; minus the input offset times the calibrated column sums; times the two scales.
+ * A tile whose ADC is lossless for its rows, on a chip whose devices hold their digits exactly
+ * (no noise, no stuck device, no read noise), is linear: it runs as one matmul with the combined
+ * weights, which is identical to the sliced computation.
+ */
+export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
+  const resolved = validateTile(opts.tile, opts.device, opts.inputBits, opts.weightBits);
+  const { tile, inputBits, weightBits } = resolved;
+  const device = { ...resolved.device };
+  const sigma = checkNumber(opts.programmingNoise ?? device.programmingNoise, 'programmingNoise', { min: 0, max: 1 });
+  if (opts.stuckProbability !== undefined) {
+    const p = checkNumber(opts.stuckProbability, 'stuckProbability', { min: 0, max: 1 });
+    device.stuckAtMinProb = p / 2;
+    device.stuckAtMaxProb = p / 2;
+  }
+  const readStd = opts.readNoise === true ? device.readNoise : opts.readNoise === undefined || opts.readNoise === false ? 0 : checkNumber(opts.readNoise, 'readNoise', { min: 0, max: 1 });
+  const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
+  const only = opts.layers ? new Set(opts.layers) : null;
+  const nIn = inputSlices(tile.dacBits, inputBits);
+  const nW = weightSlices(tile, weightBits);
+  const nPW = (tile.differential ? 2 : 1) * nW;
+  const cellTop = 2 ** tile.cellBits - 1;
+  const inPow = tf.keep(tf.tensor3d(Array.from({ length: nIn }, (_, k) => 2 ** (k * tile.dacBits)), [1, nIn, 1]));
+  const cache = new Map<string, LayerState>();
+
+  const program = (op: WeightOpCall, w: tf.Tensor3D): LayerState => {
+    const [G, F, O] = w.shape;
+    const shapeKey = w.shape.join('x');
+    const hit = cache.get(op.layer);
+    if (hit) {
+      if (hit.shapeKey !== shapeKey) throw new RangeError(`tile simulator: layer ${op.layer} was programmed as ${hit.shapeKey}, now called with ${shapeKey} (one simulator per chip and subnet)`);
+      return hit;
+    }
+    const { codes, step } = weightCodes(w.dataSync() as Float32Array, weightBits);
+    const p = programSlices(codes, weightBits, G, F, O, { cellBits: tile.cellBits, differential: tile.differential, slices: nW, programmingNoise: sigma, device }, opts.rng.fork(`program:${op.layer}`));
+    const colSum = new Float32Array(G * O);
+    for (let g = 0; g < G; g++) {
+      for (let f = 0; f < F; f++) {
+        for (let pw = 0; pw < nPW; pw++) {
+          const base = ((g * F + f) * nPW + pw) * O;
+          for (let o = 0; o < O; o++) colSum[g * O + o] += p.coef[pw] * p.digits[base + o];
+        }
+      }
+    }
+    const tiles: LayerState['tiles'] = [];
+    let lossless = true;
+    const state = tf.tidy(() => {
+      const digits = tf.tensor3d(p.digits, [G, F, nPW * O]);
+      const coef = tf.tensor3d(Array.from(p.coef), [1, nPW, 1]);
+      const combined = tf.reshape(tf.sum(tf.mul(tf.reshape(digits, [G * F, nPW, O]), coef), 1), [G, F, O]) as tf.Tensor3D;
+      for (let start = 0; start < F; start += tile.rows) {
+        const rows = Math.min(tile.rows, F - start);
+        const stepAdc = adcStep(rows, tile, fsFrac);
+        const maxCode = 2 ** tile.adcBits - 1;
+        if (stepAdc > 1 || maxCode < maxColumnSum(rows, tile.dacBits, tile.cellBits)) lossless = false;
+        const part = rows === F ? digits : tf.slice(digits, [0, start, 0], [G, rows, nPW * O]);
+        tiles.push({ start, rows, step: stepAdc, maxCode, w: tf.keep(tf.div(part, stepAdc) as tf.Tensor3D) });
+      }
+      return { digits, coef, combined, colSum: tf.tensor3d(colSum, [G, 1, O]) };
+    });
+    // kept: the caller's forward usually runs inside its own tf.tidy
+    for (const t of Object.values(state)) tf.keep(t);
+    const s: LayerState = {
+      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state,
+      fast: (opts.exactFastPath ?? true) && lossless && p.onGrid && readStd === 0,
+      stats: { calls: 0, vectors: 0, conversions: 0, rowTiles: tiles.length, lossless, devices: p.digits.length },
+    };
+    cache.set(op.layer, s);
+    return s;
+  };
+
+  const readRngs = new Map<string, Rng>();
+  const linear: LinearOverride = (op, x, w) => {
+    if (only && !only.has(op.layer)) return null;
+    const s = program(op, w);
+    const [G, R, F] = x.shape;
+    if (F !== s.F || G !== s.G) throw new RangeError(`tile simulator: layer ${op.layer} got x ${x.shape} for w ${w.shape}`);
+    s.stats.calls++;
+    s.stats.vectors += G * R;
+    let readSeed = 0;
+    if (readStd > 0) {
+      if (!readRngs.has(op.layer)) readRngs.set(op.layer, opts.rng.fork(`read:${op.layer}`));
+      readSeed = readRngs.get(op.layer)!.nextSeed();
+    }
+    return tf.tidy(() => {
+      const { xu, offset, step } = activationCodes(x, inputBits);
+      let analog: tf.Tensor3D;
+      if (s.fast) {
+        analog = tf.matMul(xu, s.combined);
+      } else {
+        const tilesW = readStd > 0 ? readTiles(s, readStd * cellTop, readSeed) : s.tiles.map((t) => t.w);
+        const parts: tf.Tensor3D[] = [];
+        const rc = Math.max(1, Math.floor(CHUNK_ELEMENTS / (G * nIn * nPW * s.O)));
+        for (let r0 = 0; r0 < R; r0 += rc) {
+          const rn = Math.min(rc, R - r0);
+          const xc = rn === R ? xu : tf.slice(xu, [0, r0, 0], [G, rn, F]);
+          const perTile = s.tiles.map((t, i) => {
+            const xt = t.rows === F ? xc : tf.slice(xc, [0, 0, t.start], [G, rn, t.rows]);
+            return sliceProducts(dacSlices(xt, tile.dacBits, nIn), tilesW[i], t.step, t.maxCode, s.coef, inPow, nIn, s.O);
+          });
+          parts.push(perTile.length === 1 ? perTile[0] : (tf.addN(perTile) as tf.Tensor3D));
+          s.stats.conversions += G * rn * nIn * nPW * s.O * s.tiles.length;
+        }
+        analog = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+      }
+      // y_int = Σ(xu − o_x)(W − o_w) = analog − o_x·Σ_rows W − o_w·Σ_rows xu + o_x·o_w·F
+      let yInt = tf.sub(analog, tf.mul(offset, s.colSum));
+      if (s.weightOffset !== 0) {
+        yInt = tf.add(tf.sub(yInt, tf.mul(tf.sum(xu, 2, true), s.weightOffset)), tf.mul(offset, s.weightOffset * F));
+      }
+      return tf.mul(yInt, tf.mul(step, s.wStep)) as tf.Tensor3D;
+    });
+  };
+
+  return {
+    linear,
+    resolved,
+    stats: () => Object.fromEntries([...cache].map(([k, v]) => [k, { ...v.stats }])),
+    dispose: () => {
+      for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, ...s.tiles.map((t) => t.w)]);
+      cache.clear();
+      inPow.dispose();
+    },
+  };
+}
+
+/**
+ * ADC conversions and shift-add of one row tile: X [G, nIn·R, Ft] (DAC digits, k-major) times the
+ * tile's conductances / ADC step [G, Ft, nPW·O] gives every column sum in ADC steps; codes are
+ * rounded and clipped to [0, maxCode], then Σ_k 2^(k·b_dac) Σ_pw coef_pw · step · code.
+ */
+function sliceProducts(x: tf.Tensor3D, w: tf.Tensor3D, step: number, maxCode: number, coef: tf.Tensor3D, inPow: tf.Tensor3D, nIn: number, O: number): tf.Tensor3D {
+  const [G, nR] = x.shape;
+  const R = nR / nIn;
+  const nPW = coef.shape[1];
+  const codes = tf.clipByValue(tf.round(tf.matMul(x, w)), 0, maxCode);
+  const byCol = tf.sum(tf.mul(tf.reshape(codes, [G * nR, nPW, O]), coef), 1);
+  const byIn = tf.sum(tf.mul(tf.reshape(byCol, [G, nIn, R * O]), inPow), 1);
+  return tf.reshape(step === 1 ? byIn : tf.mul(byIn, step), [G, R, O]) as tf.Tensor3D;
+}
+
+/** The tiles as read in one forward call: programmed conductances + N(0, std²) per device (digit units). */
+function readTiles(s: LayerState, stdDigits: number, seed: number): tf.Tensor3D[] {
+  const [G, F, C] = s.digits.shape;
+  const noise = tf.reshape(gaussianNoise([G * F, C], stdDigits, seed), [G, F, C]) as tf.Tensor3D;
+  const read = tf.add(s.digits, noise) as tf.Tensor3D;
+  return s.tiles.map((t) => tf.div(t.rows === F ? read : tf.slice(read, [0, t.start, 0], [G, t.rows, C]), t.step) as tf.Tensor3D);
+}
