@@ -1,7 +1,7 @@
 export * from './config';
 export * from './result';
 export { validateHardwareConfig } from './validate';
-export { evaluate } from './evaluate';
+export { evaluate, evaluateModel } from './evaluate';
 export { hardwarePresets, getHardwarePreset, loadHardwareConfig } from './presets';
 export { dataflowRegistry, getDataflow } from './dataflows/registry';
 export type { Dataflow, DataflowResult, ArrayParams } from './dataflows/types';
@@ -16,3 +16,11 @@ export { hardwareSpace, applyHardwareCandidate, MIN_GLB_BYTES_PER_PE, type Hardw
 export { validateNetwork, type NetworkFile } from './network';
 export { compareSchemes, bestBlockAssignment, type SchemeRow } from './compare';
 export { cimTileParams, type CimTileParams } from './tile-params';
+export * from './mappings';
+export {
+  engineCosts, EngineCostRegistry, ANALYTICAL_ENGINE_MODEL, DEFAULT_ENGINE_COST_PRIORITY, type EngineCostEntry, type EngineCostInput, type EngineModel,
+} from './engine-costs';
+export { analyticalModel, ANALYTICAL_KNOBS } from './model';
+export { lutModel, lutConfig, loadLutTable, validateLutConfig, evaluateLut, LUT_KNOBS, type LutConfig, type LutResult } from './lut/model';
+export { parseLutCsv, lutShape, lutBits, shapeMacs, LUT_SHAPE_FIELDS, type LutTable, type LutRow, type LutKind } from './lut/table';
+export { LutIndex, LUT_RULES, type LutRule, type LutEstimate } from './lut/lookup';

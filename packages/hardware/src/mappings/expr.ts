@@ -1,0 +1,103 @@
+import { ConfigError } from '@cosearch/core';
+import type { Dim, MappingLayer, SizeExpr } from './types';
+
+const DIMS: readonly Dim[] = ['N', 'K', 'C', 'R', 'S', 'Y', 'X', 'Yo', 'Xo', 'M'];
+
+/** MAESTRO writes Y′/X′ as `Y'`/`X'`; the project spells them `Yo`/`Xo`. */
+export function normaliseDim(name: string): Dim | null {
+  const n = name.trim().replace(/[’′]/g, "'");
+  if (n === "Y'") return 'Yo';
+  if (n === "X'") return 'Xo';
+  return (DIMS as readonly string[]).includes(n) ? (n as Dim) : null;
+}
+
+/** The size of dimension `d` of a layer; Yo/Xo are derived from the padded input and stride. */
+export function layerDimSize(layer: MappingLayer, d: Dim): number | undefined {
+  if (d === 'Yo' || d === 'Xo') {
+    const inp = layer.dims[d === 'Yo' ? 'Y' : 'X'];
+    const f = layer.dims[d === 'Yo' ? 'R' : 'S'];
+    const s = d === 'Yo' ? layer.strideY : layer.strideX;
+    return inp === undefined || f === undefined ? undefined : Math.floor((inp - f) / s) + 1;
+  }
+  return layer.dims[d];
+}
+
+/**
+ * Evaluates a SizeExpr (an integer, or text over integers, `Sz(D)`, + − × * and parentheses) for
+ * one layer. `field` names the directive in errors. Recursive descent: expr = term (± term)*,
+ * term = factor (× factor)*, factor = integer | Sz(D) | (expr) | −factor.
+ */
+export function evalSizeExpr(expr: SizeExpr, layer: MappingLayer, field = 'size'): number {
+  if (typeof expr === 'number') {
+    if (!Number.isInteger(expr)) throw new ConfigError(field, expr, 'an integer or a size expression');
+    return expr;
+  }
+  const src = String(expr);
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new ConfigError(field, src, `a size expression (integers, Sz(D), + - * and parentheses): ${what} at character ${i + 1}`);
+  };
+  const ws = (): void => {
+    while (i < src.length && /\s/.test(src[i])) i++;
+  };
+  const factor = (): number => {
+    ws();
+    const ch = src[i];
+    if (ch === '-') {
+      i++;
+      return -factor();
+    }
+    if (ch === '(') {
+      i++;
+      const v = sum();
+      ws();
+      if (src[i] !== ')') fail("missing ')'");
+      i++;
+      return v;
+    }
+    if (ch !== undefined && /[0-9]/.test(ch)) {
+      const m = /^[0-9]+/.exec(src.slice(i))!;
+      i += m[0].length;
+      return Number(m[0]);
+    }
+    const sz = /^Sz\s*\(\s*([A-Za-z]+'?)\s*\)/.exec(src.slice(i));
+    if (sz) {
+      const d = normaliseDim(sz[1]);
+      if (!d) fail(`unknown dimension ${JSON.stringify(sz[1])}`);
+      const v = layerDimSize(layer, d as Dim);
+      if (v === undefined) {
+        throw new ConfigError(field, src, `dimensions of layer ${JSON.stringify(layer.name)} (${Object.keys(layer.dims).join(', ')}): it has no ${sz[1]}`);
+      }
+      i += sz[0].length;
+      return v;
+    }
+    return fail(ch === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(ch)}`);
+  };
+  const term = (): number => {
+    let v = factor();
+    for (;;) {
+      ws();
+      if (src[i] === '*' || src[i] === '×') {
+        i++;
+        v *= factor();
+      } else return v;
+    }
+  };
+  const sum = (): number => {
+    let v = term();
+    for (;;) {
+      ws();
+      if (src[i] === '+') {
+        i++;
+        v += term();
+      } else if (src[i] === '-' || src[i] === '−') {
+        i++;
+        v -= term();
+      } else return v;
+    }
+  };
+  const v = sum();
+  ws();
+  if (i < src.length) fail(`unexpected ${JSON.stringify(src[i])}`);
+  return v;
+}

@@ -1,0 +1,7 @@
+export type * from './types';
+export { analyseMapping, bufferRequirements } from './analyse';
+export { validateMapping } from './validate';
+export { evalSizeExpr, layerDimSize } from './expr';
+export { parseMaestroMapping, parseDirective, parseDirectives, formatMapping, formatDirective, type ParsedLayer } from './parse';
+export { mappingTemplates, getMappingTemplate, type MappingTemplate, type ArrayShape } from './templates';
+export { mappingLayerFromShape, mappingLayerFromSpec } from './layer';
