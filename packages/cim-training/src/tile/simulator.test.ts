@@ -135,7 +135,7 @@ describe('tile simulator: output error of a fixed small network vs ADC bits', ()
     // fixed 2-layer ReLU MLP, 256 → 64 → 10, random weights and inputs (seeded), 2 % programming
     // noise; chips 100…103 are programmed identically at every ADC precision (same forks)
     const rng = new Rng(21);
-    const x = tf.tensor3d(Float32Array.from({ length: 64 * 256 }, () => Math.max(rng.normal(), 0)), [1, 64, 256]);
+    const x = tf.tensor3d(Float32Array.from({ length: 32 * 256 }, () => Math.max(rng.normal(), 0)), [1, 32, 256]);
     const w1 = tf.tensor3d(Float32Array.from({ length: 256 * 64 }, () => rng.normal() / 16), [1, 256, 64]);
     const w2 = tf.tensor3d(Float32Array.from({ length: 64 * 10 }, () => rng.normal() / 8), [1, 64, 10]);
     const ref = tf.matMul(tf.relu(tf.matMul(x, w1)), w2);
