@@ -11,8 +11,9 @@ export { Supernet, CHECKPOINT_FORMAT, checkImages, imageBatch, type CalibrationO
 export { evaluateSubnet, accuracyOn, transformedSource, type EvaluateOptions, type SubnetEvaluation, type WeightTransform } from './evaluate';
 export { samplingRegistry, type SamplingStrategy, type SamplingContext, type SubnetPlan } from './sampling';
 export { gradientCosine, intersect, ConflictStats, type CosineResult, type ConflictGroup } from './conflict';
-export { makePhases, lrAt, vitProbabilityAt, validatePhases, type PhaseSpec, type TrainMode, type ScheduleOptions } from './schedule';
-export { trainSupernet, TRAIN_DEFAULTS, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog } from './train';
+export { makePhases, lrAt, vitProbabilityAt, validatePhases, hardwareAwarePhase, HARDWARE_AWARE_DEFAULTS, type PhaseSpec, type TrainMode, type ScheduleOptions } from './schedule';
+export { trainSupernet, TRAIN_DEFAULTS, type TrainOptions, type TrainSummary, type PhaseSummary, type StepLog, type LinearOverrideFactory } from './train';
+export { hardwareAwareFinetune, type HardwareAwareOptions } from './hardware-aware';
 export { subnetReport, randomHybridArchs, type SubnetReport, type SubnetScore } from './report';
 export { exportSubnet, SubnetModel, SUBNET_FORMAT } from './export';
 export { randomShift } from './augment';

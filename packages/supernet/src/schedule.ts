@@ -1,4 +1,4 @@
-import { asObject, checkNumber, ConfigError, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
+import { asObject, booleanField, checkNumber, ConfigError, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
 import { samplingRegistry } from './sampling';
 
 /** One training phase: its step budget, learning rate, subnet sampling and ViT-probability schedule. */
@@ -15,6 +15,8 @@ export interface PhaseSpec {
   samplingParams: Record<string, unknown>;
   /** LR multiplier for non-ViT parameters (e.g. < 1 to protect phase-1 weights in phase 2). */
   sharedLrScale: number;
+  /** Static-weight ops run through the trainer's `linearOverride` (hardware-aware training, e.g. CIM effects). Default false. */
+  hardwareAware?: boolean;
 }
 
 export type TrainMode = 'two' | 'one';
@@ -34,6 +36,29 @@ export interface ScheduleOptions {
   samplingParams?: Record<string, unknown>;
   sharedLrScale?: number;
   warmupSteps?: number;
+  /** Steps of a hardware-aware phase appended after the others (default 0 = none); see `hardwareAwarePhase`. */
+  hardwareAwareSteps?: number;
+  /** Its peak lr (default HARDWARE_AWARE_DEFAULTS.lr). */
+  hardwareAwareLr?: number;
+}
+
+/** Defaults of the hardware-aware phase: a low-lr fine-tune of the trained weights (1/10 of the default peak). */
+export const HARDWARE_AWARE_DEFAULTS = { lr: 1e-3 } as const;
+
+/**
+ * A hardware-aware phase (issue 14, NeuRRAM-style noise-resilient training): the same sampling
+ * as the other phases at the target P(ViT), every sampled subnet's static-weight ops run
+ * through the trainer's `linearOverride` (e.g. CIM weight quantisation with straight-through
+ * gradients, programming noise and ADC quantisation sampled per step); short warm-up, cosine to 0.
+ */
+export function hardwareAwarePhase(o: { steps: number; lr?: number; vitProbability?: number; sampling?: string; samplingParams?: Record<string, unknown>; warmupSteps?: number }): PhaseSpec {
+  const p = o.vitProbability ?? 0.5;
+  return {
+    name: 'hardware-aware', steps: o.steps, lr: o.lr ?? HARDWARE_AWARE_DEFAULTS.lr,
+    warmupSteps: o.warmupSteps ?? Math.min(20, Math.ceil(o.steps * 0.05)),
+    vitProbability: [p, p], vitRampFraction: 0, sampling: o.sampling ?? 'sandwich-v1', samplingParams: o.samplingParams ?? {},
+    sharedLrScale: 1, hardwareAware: true,
+  };
 }
 
 /**
@@ -51,13 +76,15 @@ export function makePhases(o: ScheduleOptions): PhaseSpec[] {
     warmupSteps: o.warmupSteps ?? Math.min(50, Math.ceil(o.steps * 0.05)),
     vitRampFraction: 0.5,
   };
+  const hwa = o.hardwareAwareSteps ? [hardwareAwarePhase({ steps: o.hardwareAwareSteps, lr: o.hardwareAwareLr, vitProbability: p, sampling: base.sampling, samplingParams: base.samplingParams })] : [];
   if ((o.mode ?? 'two') === 'one') {
-    return [{ ...base, name: 'hybrid', steps: o.steps, lr, vitProbability: [p, p], sharedLrScale: 1 }];
+    return [{ ...base, name: 'hybrid', steps: o.steps, lr, vitProbability: [p, p], sharedLrScale: 1 }, ...hwa];
   }
   const s1 = Math.round(o.steps * (o.phase1Fraction ?? 0.5));
   return [
     { ...base, name: 'cnn', steps: s1, lr, vitProbability: [0, 0], sharedLrScale: 1 },
     { ...base, name: 'hybrid', steps: o.steps - s1, lr: o.phase2Lr ?? lr / 2, vitProbability: [0, p], sharedLrScale: o.sharedLrScale ?? 1, warmupSteps: 0 },
+    ...hwa,
   ];
 }
 
@@ -74,7 +101,7 @@ export function vitProbabilityAt(phase: PhaseSpec, t: number): number {
   return a + (b - a) * Math.min(1, t / ramp);
 }
 
-const PHASE_KEYS = ['name', 'steps', 'lr', 'warmupSteps', 'vitProbability', 'vitRampFraction', 'sampling', 'samplingParams', 'sharedLrScale'];
+const PHASE_KEYS = ['name', 'steps', 'lr', 'warmupSteps', 'vitProbability', 'vitRampFraction', 'sampling', 'samplingParams', 'sharedLrScale', 'hardwareAware'];
 
 /** Validates user-given phases (JSON). */
 export function validatePhases(raw: unknown, path = 'phases'): PhaseSpec[] {
@@ -98,6 +125,7 @@ export function validatePhases(raw: unknown, path = 'phases'): PhaseSpec[] {
       sampling,
       samplingParams: o.samplingParams === undefined ? {} : asObject(o.samplingParams, `${p}.samplingParams`),
       sharedLrScale: checkNumber(o.sharedLrScale ?? 1, `${p}.sharedLrScale`, { min: 0 }),
+      ...(o.hardwareAware === undefined ? {} : { hardwareAware: booleanField(o, 'hardwareAware', p) }),
     };
   });
 }

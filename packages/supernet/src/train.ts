@@ -1,10 +1,11 @@
-import { checkNumber, Rng } from '@cosearch/core';
+import { checkNumber, ConfigError, Rng } from '@cosearch/core';
 import { activeBackend, tf } from '@cosearch/backend';
 import { batches, type DatasetSplits, type ImageSet } from '@cosearch/datasets';
 import { largestArch, vitCount } from './arch';
 import { randomShift } from './augment';
 import { ConflictStats, gradientCosine, type ConflictGroup } from './conflict';
 import { forward, type Region } from './forward';
+import { restrictOverride, type LinearOverride, type WeightOpCall } from './linear';
 import { samplingRegistry, type SubnetPlan } from './sampling';
 import { lrAt, makePhases, vitProbabilityAt, type PhaseSpec, type ScheduleOptions } from './schedule';
 import { checkImages, type Supernet } from './supernet';
@@ -36,7 +37,19 @@ export interface TrainOptions extends Omit<ScheduleOptions, 'steps' | 'warmupSte
   /** Progress output (default: stderr); `quiet` silences it. */
   log?: (line: string) => void;
   quiet?: boolean;
+  /**
+   * Hardware-aware phases (`PhaseSpec.hardwareAware`) build one override per training step with
+   * this factory (e.g. fresh programming noise and a sampled ADC precision; `rng` is a fork
+   * for the step, so a resumed run draws the same) and run every sampled subnet's static-weight
+   * ops through it. Required when a phase is hardware-aware; ignored by the other phases.
+   */
+  linearOverride?: LinearOverrideFactory;
+  /** Which static-weight ops the hardware-aware phases put through the override (default: all). */
+  hardwareAwareLayers?: (op: WeightOpCall) => boolean;
 }
+
+/** Makes the override of one hardware-aware training step. */
+export type LinearOverrideFactory = (ctx: { phase: string; step: number; rng: Rng }) => LinearOverride;
 
 export interface StepLog { phase: string; step: number; /** Mean over the step's subnets. */ loss: number; /** Mean over subnets trained on labels. */ labelLoss: number; lr: number; vitProbability: number; imagesPerSecond: number }
 
@@ -123,7 +136,11 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
     phase1Fraction: options.phase1Fraction, lr: options.lr, phase2Lr: options.phase2Lr, vitProbability: options.vitProbability,
     sampling, samplingParams: options.samplingParams ?? (sampling === 'sandwich-v1' ? { random: TRAIN_DEFAULTS.random } : undefined),
     sharedLrScale: options.sharedLrScale,
+    hardwareAwareSteps: options.hardwareAwareSteps === undefined ? undefined : checkNumber(options.hardwareAwareSteps, 'hardwareAwareSteps', { integer: true, min: 0 }),
+    hardwareAwareLr: options.hardwareAwareLr,
   });
+  const hwaPhase = phases.find((p) => p.hardwareAware);
+  if (hwaPhase && !options.linearOverride) throw new ConfigError('linearOverride', undefined, `a LinearOverride factory (phase ${hwaPhase.name} is hardware-aware)`);
   const log = options.quiet ? () => {} : options.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const wd = options.weightDecay ?? 5e-5;
   const logEvery = options.logEvery ?? 25;
@@ -167,6 +184,11 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
       const plans = strategy.plan({ config: cfg, rng, vitProbability: pVit });
       const diagnose = conflictEvery > 0 && t % conflictEvery === 0;
       const batch = nextBatch();
+      let linearOverride: LinearOverride | undefined;
+      if (phase.hardwareAware) {
+        const made = options.linearOverride!({ phase: phase.name, step: t, rng: rng.fork(`hardware-aware-${done}`) });
+        linearOverride = options.hardwareAwareLayers ? restrictOverride(made, options.hardwareAwareLayers) : made;
+      }
       // Augmentation draws from a per-step fork, so a resumed run sees the same shifts.
       const pixels = shift > 0 ? randomShift(batch.images, batch.n, train.height, train.width, train.channels, shift, rng.fork(`augment-${done}`)) : batch.images;
       const x = tf.tensor4d(pixels, [batch.n, train.height, train.width, train.channels]);
@@ -184,7 +206,7 @@ export async function trainSupernet(net: Supernet, data: DatasetSplits, options:
       for (const plan of all) {
         const usage = new Map<string, Region>();
         const { value, grads } = tf.variableGrads(() => {
-          const logits = forward(cfg, plan.arch, x as tf.Tensor4D, src, { bn: { kind: 'batch' }, usage });
+          const logits = forward(cfg, plan.arch, x as tf.Tensor4D, src, { bn: { kind: 'batch' }, usage, ...(linearOverride ? { linearOverride } : {}) });
           if (plan.role === 'largest' && !teacher) teacher = tf.keep(tf.softmax(logits)) as tf.Tensor2D;
           return lossOf(logits, plan, y, teacher);
         });
