@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 /** Straight-through estimator: forward q(w), backward identity. */
-const ste = (q: (w: tf.Tensor) => tf.Tensor) => tf.customGrad((w: tf.Tensor) => ({ value: q(w), gradFunc: (dy: tf.Tensor) => dy }) as never) as (w: tf.Tensor) => tf.Tensor;
+const ste = (q: (w: tf.Tensor) => tf.Tensor) => tf.customGrad(((w: tf.Tensor) => ({ value: q(w), gradFunc: (dy: tf.Tensor) => dy })) as never) as unknown as (w: tf.Tensor) => tf.Tensor;
 
 /**
  * A crude "chip" for the tests: binary weights (sign · mean |w| per output column, as
