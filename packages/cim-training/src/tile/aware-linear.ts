@@ -1,0 +1,143 @@
+import { tf } from '@cosearch/backend';
+import { checkNumber, ConfigError, type CimTileParams, type Rng } from '@cosearch/core';
+import { gaussianNoise } from '../crossbar/noise';
+import type { DeviceParams } from '../devices/types';
+import { straightThrough } from '../model/linear';
+import type { LinearOverride } from './hook';
+import { adcStep, inputSlices, maxColumnSum, validateTile, weightSlices } from './params';
+import { activationCodes } from './quant';
+
+export interface CimAwareLinearOptions {
+  /** The tile the network will run on (its rows, DAC and cell bits shape the error model). */
+  tile: CimTileParams;
+  device: DeviceParams | string;
+  /** Activation bits (0 = no activation quantisation, for ablations). */
+  inputBits: number;
+  /** Signed weight bits (0 = float weights). */
+  weightBits: number;
+  /** ADC precisions, one drawn uniformly per call (= per layer and training step); 0 = ideal ADC. */
+  adcBitsChoices: readonly number[];
+  /** Per-slice pair error as a fraction of the device range, the tile simulator's `programmingNoise`; 0 = none. */
+  programmingNoise: number;
+  /** Draws the ADC precision, the noise and the dither of every call (seeded: same calls → same draws). */
+  rng: Rng;
+  /** Layers to run this way (default every weight op); others return null (digital). */
+  layers?: Iterable<string>;
+  /** ADC full scale as a fraction of the largest column sum, as in the tile simulator (default 1). */
+  adcFullScaleFrac?: number;
+  /** Subtractive dither on the partial-sum quantiser (default true): error uniform and independent of the sum. */
+  dither?: boolean;
+}
+
+/**
+ * Weight-noise std of the bit-sliced programming, in units of max|W|: each slice j of a pair
+ * errs by σ of the range = σ·(2^c − 1) digit units, weighted 2^(j·c) in the shift-add, so
+ * σ_w = σ·(2^c − 1)·√(Σ_j 4^(j·c)) / (2^(b−1) − 1) (single-ended: one device, σ/√2). Without
+ * clipping at G_min; the tile simulator clips, which trims the idle device's noise.
+ */
+export function slicedWeightNoise(tile: Pick<CimTileParams, 'cellBits' | 'differential'>, weightBits: number, sigma: number): number {
+  const nW = weightSlices(tile, weightBits);
+  let s = 0;
+  for (let j = 0; j < nW; j++) s += 4 ** (j * tile.cellBits);
+  const perPair = tile.differential ? sigma : sigma / Math.SQRT2;
+  return (perPair * (2 ** tile.cellBits - 1) * Math.sqrt(s)) / (2 ** (weightBits - 1) - 1);
+}
+
+/**
+ * Equivalent quantisation step, in integer product units (x_int·w_int), of the sum of one row
+ * tile's per-slice ADC errors: each of the nPol·nIn·nW conversions errs uniformly by ±Δ/2 and is
+ * weighted 2^(k·d)·2^(j·c) in the shift-add, so Var = Δ²/12 · nPol · Σ_k 4^(k·d) · Σ_j 4^(j·c);
+ * the step of one quantiser with that error variance is Δ·√(nPol·Σ_k 4^(k·d)·Σ_j 4^(j·c)).
+ * 0 when the tile's ADC is lossless for its rows.
+ */
+export function equivalentAdcStep(rowsUsed: number, tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits' | 'differential'>, inputBits: number, weightBits: number, fullScaleFrac = 1): number {
+  const delta = adcStep(rowsUsed, tile, fullScaleFrac);
+  if (delta <= 1 && 2 ** tile.adcBits - 1 >= maxColumnSum(rowsUsed, tile.dacBits, tile.cellBits)) return 0;
+  let sIn = 0;
+  for (let k = 0; k < inputSlices(tile.dacBits, inputBits); k++) sIn += 4 ** (k * tile.dacBits);
+  let sW = 0;
+  for (let j = 0; j < weightSlices(tile, weightBits); j++) sW += 4 ** (j * tile.cellBits);
+  return delta * Math.sqrt((tile.differential ? 2 : 1) * sIn * sW);
+}
+
+/**
+ * A differentiable CIM-aware weight op for hardware-aware training (NeuRRAM's noise-resilient
+ * training, Wan et al. 2022; partial-sum quantisation as in mixed-precision CIM training). Per
+ * call, in the forward pass:
+ * - activations quantised as the tile simulator does (`activationCodes`, one scale per input
+ *   vector), weights to `weightBits` of max|W| — both straight-through (identity gradient);
+ * - programming noise N(0, (σ_w·max|W|)²) drawn afresh (σ_w = `slicedWeightNoise`: what the
+ *   bit-sliced programming of the tile does), a constant of the step (no gradient);
+ * - the fan-in split into row tiles of `tile.rows`; each tile's partial sum quantised with the
+ *   step equivalent to its per-slice ADC errors at a precision drawn from `adcBitsChoices`
+ *   (`equivalentAdcStep`), straight-through; with dither the error is uniform, zero-mean and
+ *   independent of the sum (Schuchman 1964), as the sum of many small slice errors is; without,
+ *   plain rounding.
+ * It does not simulate the slices themselves (that is 10–60× the matmul work, see the tile
+ * simulator), so the systematic part of a coarse ADC (small column sums rounding to 0) is not
+ * reproduced. Gradients: dL/dx = dy·Wᵀ and dL/dW = xᵀ·dy through the noisy quantised product.
+ */
+export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverride {
+  const inB = opts.inputBits === 0 ? 0 : checkNumber(opts.inputBits, 'inputBits', { integer: true, min: 2, max: 16 });
+  const wB = opts.weightBits === 0 ? 0 : checkNumber(opts.weightBits, 'weightBits', { integer: true, min: 2, max: 16 });
+  // with quantisation off, check the tile against the widest precision
+  const { tile } = validateTile(opts.tile, opts.device, inB || 16, wB || 16);
+  if (!Array.isArray(opts.adcBitsChoices) || opts.adcBitsChoices.length === 0) throw new ConfigError('adcBitsChoices', opts.adcBitsChoices, 'a non-empty list of ADC bits (0 = ideal)');
+  const choices = opts.adcBitsChoices.map((b, i) => checkNumber(b, `adcBitsChoices[${i}]`, { integer: true, min: 0, max: 24 }));
+  const sigma = checkNumber(opts.programmingNoise, 'programmingNoise', { min: 0, max: 1 });
+  const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
+  const dither = opts.dither ?? true;
+  const only = opts.layers ? new Set(opts.layers) : null;
+  const noiseStd = wB > 0 ? slicedWeightNoise(tile, wB, sigma) : sigma;
+  const rng = opts.rng;
+  const quantW = straightThrough((w) => tf.tidy(() => {
+    const levels = 2 ** (wB - 1) - 1;
+    const step = tf.div(tf.maximum(tf.max(tf.abs(w)), 1e-30), levels);
+    return tf.mul(tf.round(tf.div(w, step)), step);
+  }));
+  const quantX = straightThrough((x) => tf.tidy(() => {
+    const c = activationCodes(x as tf.Tensor3D, inB);
+    return tf.mul(tf.sub(c.xu, c.offset), c.step);
+  }));
+
+  return (op, x, w) => {
+    if (only && !only.has(op.layer)) return null;
+    const adcBits = choices[rng.int(choices.length)];
+    const noiseSeed = rng.nextSeed();
+    const ditherSeed = rng.nextSeed();
+    const [G, R, F] = x.shape;
+    const O = w.shape[2];
+    let wMax = 0;
+    if (sigma > 0 || (adcBits > 0 && inB > 0 && wB > 0)) {
+      const m = tf.tidy(() => tf.max(tf.abs(w)));
+      wMax = m.dataSync()[0];
+      m.dispose();
+    }
+    return tf.tidy(() => {
+      const xq = inB > 0 ? (quantX(x) as tf.Tensor3D) : x;
+      let wq = wB > 0 ? (quantW(w) as tf.Tensor3D) : w;
+      if (sigma > 0 && wMax > 0) wq = tf.add(wq, tf.reshape(gaussianNoise([G * F, O], noiseStd * wMax, noiseSeed), [G, F, O]));
+      // one real-unit step per input vector: (s/L_x)·(max|W|/L_w) per integer product
+      const unit = adcBits > 0 && inB > 0 && wB > 0 && wMax > 0 ? tf.mul(activationCodes(x, inB).step, wMax / (2 ** (wB - 1) - 1)) : null;
+      const parts: tf.Tensor3D[] = [];
+      let t = 0;
+      for (let start = 0; start < F; start += tile.rows, t++) {
+        const rows = Math.min(tile.rows, F - start);
+        const xs = rows === F ? xq : tf.slice(xq, [0, 0, start], [G, R, rows]);
+        const ws = rows === F ? wq : tf.slice(wq, [0, start, 0], [G, rows, O]);
+        let p = tf.matMul(xs, ws);
+        const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac) : 0;
+        if (stepInt > 0) {
+          const delta = tf.mul(unit!, stepInt);
+          const u = dither ? tf.randomUniform([G, R, O], -0.5, 0.5, 'float32', ditherSeed + t) : null;
+          p = straightThrough((v) => tf.tidy(() => {
+            const z = tf.div(v, delta);
+            return tf.mul(u ? tf.sub(tf.round(tf.add(z, u)), u) : tf.round(z), delta);
+          }))(p) as tf.Tensor3D;
+        }
+        parts.push(p);
+      }
+      return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Tensor3D;
+    });
+  };
+}
