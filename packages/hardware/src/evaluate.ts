@@ -21,7 +21,7 @@ interface CimPlan {
 function engineCost(l: LayerSpec, info: LayerInfo, engine: Engine, d: Derived, cim: CimPlan, memos: ConfigCache['memo']): EngineCost {
   const s = info.shape;
   const program = s !== null && (s.dynamicWeights || cim.program);
-  const key = activeModel.token + (engine === 'cim' ? `${info.key}|${program ? 1 : 0},${cim.replication}` : engine === 'vector' && s !== null ? `mm|${info.key}` : info.key);
+  const key = memoPrefix + (engine === 'cim' ? `${info.key}|${program ? 1 : 0},${cim.replication}` : engine === 'vector' && s !== null ? `mm|${info.key}` : info.key);
   const memo = memos[s === null ? 'vector' : engine];
   let c = memo.get(key);
   if (c === undefined) {
@@ -51,6 +51,8 @@ engineCosts.register({
 
 /** The model `evaluate` runs under (set by `evaluateModel` for one synchronous call). */
 let activeModel: EngineModel = ANALYTICAL_ENGINE_MODEL;
+/** Memo-key prefix: the model's token and the registry generation (a registration change must not reuse stale costs). */
+let memoPrefix = '';
 
 /**
  * Which engine runs each layer. 'greedy-edp' costs each MAC layer on both engines, with the CIM
@@ -148,11 +150,14 @@ export function evaluate(layers: readonly LayerSpec[], hw: HardwareConfig): Hard
  */
 export function evaluateModel(layers: readonly LayerSpec[], hw: HardwareConfig, model: EngineModel): HardwareResult {
   const prev = activeModel;
+  const prevPrefix = memoPrefix;
   activeModel = model;
+  memoPrefix = `${model.token}${engineCosts.generation}|`;
   try {
     return evaluateLayers(layers, hw);
   } finally {
     activeModel = prev;
+    memoPrefix = prevPrefix;
   }
 }
 

@@ -5,3 +5,4 @@ export { evalSizeExpr, layerDimSize } from './expr';
 export { parseMaestroMapping, parseDirective, parseDirectives, formatMapping, formatDirective, type ParsedLayer } from './parse';
 export { mappingTemplates, getMappingTemplate, type MappingTemplate, type ArrayShape } from './templates';
 export { mappingLayerFromShape, mappingLayerFromSpec } from './layer';
+export { compareWithMaestro, kendallTauB, exactMacs, type MaestroComparison, type CompareRow, type SweepPoint, type SweepFamily } from './maestro-compare';
