@@ -56,6 +56,8 @@ export interface EngineCostEntry {
 export class EngineCostRegistry {
   private readonly entries: EngineCostEntry[] = [];
   private readonly chains = new Map<string, EngineCostEntry[]>();
+  /** Bumped by every (un)registration: part of evaluate's memo keys, so changed entries are never answered from a stale memo. */
+  generation = 0;
 
   register(e: EngineCostEntry, options: { replace?: boolean } = {}): void {
     const i = this.entries.findIndex((x) => x.name === e.name);
@@ -63,12 +65,14 @@ export class EngineCostRegistry {
     if (i >= 0) this.entries[i] = e;
     else this.entries.push(e);
     this.chains.clear();
+    this.generation++;
   }
 
   unregister(name: string): void {
     const i = this.entries.findIndex((x) => x.name === name);
     if (i >= 0) this.entries.splice(i, 1);
     this.chains.clear();
+    this.generation++;
   }
 
   /** Entries that serve (model, engine, kind), in the order they are tried. */
