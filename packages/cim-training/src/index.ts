@@ -31,3 +31,4 @@ export { losslessAdcBits, maxCellBits, maxColumnSum, adcStep, validateTile, weig
 export { activationCodes, dacSlices, weightCodes } from './tile/quant';
 export { programSlices, type ProgrammedSlices } from './tile/program';
 export { createTileSimulator, type TileSimulator, type TileSimulatorOptions, type TileLayerStats } from './tile/simulator';
+export { createCimAwareLinear, slicedWeightNoise, equivalentAdcStep, type CimAwareLinearOptions, type SliceMoments } from './tile/aware-linear';

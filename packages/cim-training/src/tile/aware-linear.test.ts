@@ -84,21 +84,27 @@ describe('CIM-aware training op', () => {
     // 5 bits over 192: Δ = 192/31; 8 bit-serial slices Σ4^k = 21845; 2 weight slices 1 + 16 = 17
     expect(equivalentAdcStep(64, TILE, 8, 4)).toBeCloseTo((192 / 31) * Math.sqrt(2 * 21845 * 17), 6);
   });
-  it('its output error at a lossy ADC is of the size the tile simulator makes (within a factor 2)', () => {
+  it('its output error at a lossy ADC is of the size the tile simulator makes (within a factor 2 at 5 and 7 bits)', () => {
     const rng = new Rng(5);
     const x = tf.tensor3d(Float32Array.from({ length: 64 * 128 }, () => Math.max(rng.normal(), 0)), [1, 64, 128]);
     const w = tf.tensor3d(Float32Array.from({ length: 128 * 32 }, () => rng.normal() * 0.1), [1, 128, 32]);
-    const tile = { ...TILE, rows: 128, adcBits: 7 };
-    const sim = createTileSimulator({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits: 4, rng: new Rng(1), programmingNoise: 0, stuckProbability: 0 });
-    const ref = createTileSimulator({ tile: { ...tile, adcBits: 9 }, device: 'rram-neurram-v1', inputBits: 8, weightBits: 4, rng: new Rng(1), programmingNoise: 0, stuckProbability: 0 });
-    const exact = ref.linear(op, x, w)!;
     const rms = (t: tf.Tensor) => Math.sqrt(tf.mean(tf.square(t)).dataSync()[0]);
-    const eSim = rms(tf.sub(sim.linear(op, x, w)!, exact));
-    const eOp = rms(tf.sub(make({ tile, adcBitsChoices: [7], programmingNoise: 0 })(op, x, w)!, exact));
-    expect(eSim).toBeGreaterThan(0);
-    expect(eOp / eSim).toBeGreaterThan(0.5);
-    expect(eOp / eSim).toBeLessThan(2);
-    sim.dispose();
+    const quiet = { device: 'rram-neurram-v1', inputBits: 8, weightBits: 4, rng: new Rng(1), programmingNoise: 0, stuckProbability: 0 };
+    const ref = createTileSimulator({ tile: { ...TILE, rows: 128, adcBits: 9 }, ...quiet });
+    const exact = ref.linear(op, x, w)!;
+    for (const adcBits of [5, 7]) {
+      const tile = { ...TILE, rows: 128, adcBits };
+      const sim = createTileSimulator({ tile, ...quiet });
+      const eSim = rms(tf.sub(sim.linear(op, x, w)!, exact));
+      const eOp = rms(tf.sub(make({ tile, adcBitsChoices: [adcBits], programmingNoise: 0 })(op, x, w)!, exact));
+      // the Δ²/12 bound alone overestimates at 5 bits (small column sums round to 0 with less error)
+      const eBound = rms(tf.sub(make({ tile, adcBitsChoices: [adcBits], programmingNoise: 0, dataAwareAdc: false })(op, x, w)!, exact));
+      expect(eSim).toBeGreaterThan(0);
+      expect(eOp / eSim).toBeGreaterThan(0.5);
+      expect(eOp / eSim).toBeLessThan(2);
+      expect(eBound).toBeGreaterThanOrEqual(eOp * 0.99);
+      sim.dispose();
+    }
     ref.dispose();
   });
   it('rejects what it cannot model', () => {

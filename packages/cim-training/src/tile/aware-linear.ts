@@ -5,7 +5,7 @@ import type { DeviceParams } from '../devices/types';
 import { straightThrough } from '../model/linear';
 import type { LinearOverride } from './hook';
 import { adcStep, inputSlices, maxColumnSum, validateTile, weightSlices } from './params';
-import { activationCodes } from './quant';
+import { activationCodes, dacSlices } from './quant';
 
 export interface CimAwareLinearOptions {
   /** The tile the network will run on (its rows, DAC and cell bits shape the error model). */
@@ -25,6 +25,8 @@ export interface CimAwareLinearOptions {
   layers?: Iterable<string>;
   /** ADC full scale as a fraction of the largest column sum, as in the tile simulator (default 1). */
   adcFullScaleFrac?: number;
+  /** Size the partial-sum ADC error from this call's slice digit moments (default true), else the Δ²/12 upper bound. */
+  dataAwareAdc?: boolean;
   /** Subtractive dither on the partial-sum quantiser (default true): error uniform and independent of the sum. */
   dither?: boolean;
 }
@@ -43,21 +45,77 @@ export function slicedWeightNoise(tile: Pick<CimTileParams, 'cellBits' | 'differ
   return (perPair * (2 ** tile.cellBits - 1) * Math.sqrt(s)) / (2 ** (weightBits - 1) - 1);
 }
 
+/** First and second moments of the digits of each slice: E[d], E[d²] (input slices k, weight slices j). */
+export interface SliceMoments {
+  input: [number, number][];
+  weight: [number, number][];
+}
+
 /**
  * Equivalent quantisation step, in integer product units (x_int·w_int), of the sum of one row
- * tile's per-slice ADC errors: each of the nPol·nIn·nW conversions errs uniformly by ±Δ/2 and is
- * weighted 2^(k·d)·2^(j·c) in the shift-add, so Var = Δ²/12 · nPol · Σ_k 4^(k·d) · Σ_j 4^(j·c);
- * the step of one quantiser with that error variance is Δ·√(nPol·Σ_k 4^(k·d)·Σ_j 4^(j·c)).
- * 0 when the tile's ADC is lossless for its rows.
+ * tile's per-slice ADC errors. Each conversion of a column sum S with step Δ errs by at most Δ/2;
+ * its error variance is Δ²/12 when S spreads over many steps, and E[S²] when S stays below Δ/2
+ * (it rounds to 0): v = min(Δ²/12, E[S²]). With slice moments, E[S²] = Var + E[S]² with
+ * E[S] = n·E[x_k]·E[d_j], Var = n·(E[x_k²]·E[d_j²] − (E[x_k]·E[d_j])²) over the n rows;
+ * without, v = Δ²/12 (an upper bound). Conversions are weighted 2^(k·b_dac)·2^(j·b_cell) in the
+ * shift-add, so Var = nPol·Σ_k Σ_j 4^(k·d)·4^(j·c)·v_kj, and the step of one uniform quantiser
+ * with that error variance is √(12·Var). 0 when the tile's ADC is lossless for its rows.
  */
-export function equivalentAdcStep(rowsUsed: number, tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits' | 'differential'>, inputBits: number, weightBits: number, fullScaleFrac = 1): number {
+export function equivalentAdcStep(
+  rowsUsed: number,
+  tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits' | 'differential'>,
+  inputBits: number,
+  weightBits: number,
+  fullScaleFrac = 1,
+  moments?: SliceMoments,
+): number {
   const delta = adcStep(rowsUsed, tile, fullScaleFrac);
   if (delta <= 1 && 2 ** tile.adcBits - 1 >= maxColumnSum(rowsUsed, tile.dacBits, tile.cellBits)) return 0;
-  let sIn = 0;
-  for (let k = 0; k < inputSlices(tile.dacBits, inputBits); k++) sIn += 4 ** (k * tile.dacBits);
-  let sW = 0;
-  for (let j = 0; j < weightSlices(tile, weightBits); j++) sW += 4 ** (j * tile.cellBits);
-  return delta * Math.sqrt((tile.differential ? 2 : 1) * sIn * sW);
+  const nIn = inputSlices(tile.dacBits, inputBits);
+  const nW = weightSlices(tile, weightBits);
+  const vMax = (delta * delta) / 12;
+  let v = 0;
+  for (let k = 0; k < nIn; k++) {
+    for (let j = 0; j < nW; j++) {
+      let vkj = vMax;
+      if (moments) {
+        const [a1, a2] = moments.input[k];
+        const [b1, b2] = moments.weight[j];
+        const mean = rowsUsed * a1 * b1;
+        vkj = Math.min(vMax, rowsUsed * Math.max(a2 * b2 - a1 * a1 * b1 * b1, 0) + mean * mean);
+      }
+      v += 4 ** (k * tile.dacBits + j * tile.cellBits) * vkj;
+    }
+  }
+  return Math.sqrt(12 * (tile.differential ? 2 : 1) * v);
+}
+
+/**
+ * Digit moments of one call: input digits of the offset-binary codes (all vectors), weight
+ * digits of |w_int| per device of a pair (differential: half the devices of a pair hold 0, so
+ * the moments are over both devices) or of w_int + offset (single-ended).
+ */
+function sliceMoments(xu: tf.Tensor3D, w: tf.Tensor3D, tile: CimTileParams, inputBits: number, weightBits: number): SliceMoments {
+  const nIn = inputSlices(tile.dacBits, inputBits);
+  const nW = weightSlices(tile, weightBits);
+  const v = tf.tidy(() => {
+    const [G, R, F] = xu.shape;
+    const d = tf.reshape(dacSlices(xu, tile.dacBits, nIn), [G, nIn, R * F]);
+    const inM = tf.stack([tf.mean(d, [0, 2]), tf.mean(tf.square(d), [0, 2])], 1);
+    const levels = 2 ** (weightBits - 1) - 1;
+    const code = tf.round(tf.mul(tf.div(w, tf.maximum(tf.max(tf.abs(w)), 1e-30)), levels));
+    const stored = tile.differential ? tf.abs(code) : tf.add(code, levels);
+    const flat = tf.reshape(stored, [1, 1, -1]) as tf.Tensor3D;
+    const wd = tf.reshape(dacSlices(flat, tile.cellBits, nW), [nW, -1]);
+    // differential: each weight's digits sit on one device of two, the other holds 0
+    const share = tile.differential ? 0.5 : 1;
+    const wM = tf.mul(tf.stack([tf.mean(wd, 1), tf.mean(tf.square(wd), 1)], 1), share);
+    return tf.concat([tf.reshape(inM, [-1]), tf.reshape(wM, [-1])]);
+  });
+  const a = v.dataSync();
+  v.dispose();
+  const pairs = (off: number, n: number) => Array.from({ length: n }, (_, i) => [a[off + 2 * i], a[off + 2 * i + 1]] as [number, number]);
+  return { input: pairs(0, nIn), weight: pairs(2 * nIn, nW) };
 }
 
 /**
@@ -87,6 +145,7 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
   const sigma = checkNumber(opts.programmingNoise, 'programmingNoise', { min: 0, max: 1 });
   const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
   const dither = opts.dither ?? true;
+  const dataAware = opts.dataAwareAdc ?? true;
   const only = opts.layers ? new Set(opts.layers) : null;
   const noiseStd = wB > 0 ? slicedWeightNoise(tile, wB, sigma) : sigma;
   const rng = opts.rng;
@@ -118,15 +177,17 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
       let wq = wB > 0 ? (quantW(w) as tf.Tensor3D) : w;
       if (sigma > 0 && wMax > 0) wq = tf.add(wq, tf.reshape(gaussianNoise([G * F, O], noiseStd * wMax, noiseSeed), [G, F, O]));
       // one real-unit step per input vector: (s/L_x)·(max|W|/L_w) per integer product
-      const unit = adcBits > 0 && inB > 0 && wB > 0 && wMax > 0 ? tf.mul(activationCodes(x, inB).step, wMax / (2 ** (wB - 1) - 1)) : null;
+      const codes = adcBits > 0 && inB > 0 && wB > 0 && wMax > 0 ? activationCodes(x, inB) : null;
+      const unit = codes ? tf.mul(codes.step, wMax / (2 ** (wB - 1) - 1)) : null;
+      const moments = codes && dataAware ? sliceMoments(codes.xu, w, tile, inB, wB) : undefined;
       const parts: tf.Tensor3D[] = [];
       let t = 0;
       for (let start = 0; start < F; start += tile.rows, t++) {
         const rows = Math.min(tile.rows, F - start);
         const xs = rows === F ? xq : tf.slice(xq, [0, 0, start], [G, R, rows]);
         const ws = rows === F ? wq : tf.slice(wq, [0, start, 0], [G, rows, O]);
-        let p = tf.matMul(xs, ws);
-        const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac) : 0;
+        let p: tf.Tensor3D = tf.matMul(xs, ws);
+        const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac, moments) : 0;
         if (stepInt > 0) {
           const delta = tf.mul(unit!, stepInt);
           const u = dither ? tf.randomUniform([G, R, O], -0.5, 0.5, 'float32', ditherSeed + t) : null;
