@@ -50,12 +50,39 @@ function tensorsOf(c: Compiled): Tensors {
   };
 }
 
+interface Vol {
+  i: number;
+  f: number;
+  o: number;
+  macs: number;
+  inRows: number;
+  inCols: number;
+}
+
+const newVol = (): Vol => ({ i: 0, f: 0, o: 0, macs: 0, inRows: 1, inCols: 1 });
+
 interface Ctx {
   c: Compiled;
   t: Tensors;
   hw: MappingHardware;
   memo: Map<string, LevelResult>;
   top?: TopStats;
+  /** Per-level scratch (tiles and volumes of the full and the edge unit), reused across cases. */
+  tileF: number[][];
+  tileE: number[][];
+  volF: Vol[];
+  volE: Vol[];
+}
+
+function newCtx(c: Compiled, hw: MappingHardware): Ctx {
+  const L = c.levels.length;
+  return {
+    c, t: tensorsOf(c), hw, memo: new Map(),
+    tileF: Array.from({ length: L }, () => c.extents.slice()),
+    tileE: Array.from({ length: L }, () => c.extents.slice()),
+    volF: Array.from({ length: L }, newVol),
+    volE: Array.from({ length: L }, newVol),
+  };
 }
 
 interface LevelResult {
@@ -93,47 +120,57 @@ interface Loop {
   n: number; // iterations (temporal) or folds (spatial)
   units: number; // active units in a full fold (spatial)
   mLast: number; // active units in the last fold
+  hasEdge: boolean; // some dim's last tile is smaller
+  mask: number; // bit mask of its dims
 }
 
 function buildLoops(level: CLevel, ext: number[]): { loops: Loop[]; spatial: Loop | null } {
   const loops: Loop[] = [];
   let spatial: Loop | null = null;
+  let tiles = 0;
   for (const d of level.directives) {
     const E = ext[d.dim];
     const sz = Math.min(d.size, E);
     const n = Math.ceil(E / sz);
     const edge = E - (n - 1) * sz;
     if (d.spatial) {
-      if (spatial) {
-        // Coupled spatial maps: unit i gets tile i of each; the tile count is the largest.
-        spatial.dims.push(d.dim);
-        spatial.full.push(sz);
-        spatial.edge.push(edge);
-        const tiles = Math.max(spatial.mLast + (spatial.n - 1) * spatial.units, n);
-        spatial.n = Math.ceil(tiles / level.units);
-        spatial.mLast = tiles - (spatial.n - 1) * level.units;
-        continue;
+      if (!spatial) {
+        spatial = { spatial: true, dims: [], full: [], edge: [], n: 0, units: 0, mLast: 0, hasEdge: false, mask: 0 };
+        loops.push(spatial);
       }
-      const folds = Math.ceil(n / level.units);
-      spatial = { spatial: true, dims: [d.dim], full: [sz], edge: [edge], n: folds, units: Math.min(level.units, n), mLast: n - (folds - 1) * level.units };
-      loops.push(spatial);
+      // Coupled spatial maps: unit i gets tile i of each; the tile count is the largest.
+      spatial.dims.push(d.dim);
+      spatial.full.push(sz);
+      spatial.edge.push(edge);
+      spatial.hasEdge = spatial.hasEdge || edge < sz;
+      spatial.mask |= 1 << d.dim;
+      tiles = Math.max(tiles, n);
+      spatial.n = Math.ceil(tiles / level.units);
+      spatial.units = Math.min(level.units, tiles);
+      spatial.mLast = tiles - (spatial.n - 1) * level.units;
     } else {
-      loops.push({ spatial: false, dims: [d.dim], full: [sz], edge: [edge], n, units: 1, mLast: 1 });
+      loops.push({ spatial: false, dims: [d.dim], full: [sz], edge: [edge], n, units: 1, mLast: 1, hasEdge: edge < sz, mask: 1 << d.dim });
     }
   }
   return { loops, spatial };
 }
 
-function volumes(ctx: Ctx, tile: number[]): { i: number; f: number; o: number; macs: number; inRows: number; inCols: number } {
-  const { c } = ctx;
+function volumes(c: Compiled, tile: number[], v: Vol): Vol {
   if (c.kind === 'gemm') {
-    const [M, N, K] = tile;
-    return { i: M * K, f: K * N, o: M * N, macs: M * N * K, inRows: 1, inCols: 1 };
+    const M = tile[0];
+    const N = tile[1];
+    const K = tile[2];
+    v.i = M * K; v.f = K * N; v.o = M * N; v.macs = M * N * K; v.inRows = 1; v.inCols = 1;
+    return v;
   }
-  const [N, K, C, R, S, Yo, Xo] = tile;
-  const inRows = (Yo - 1) * c.strideY + R;
-  const inCols = (Xo - 1) * c.strideX + S;
-  return { i: N * C * inRows * inCols, f: K * C * R * S, o: N * K * Yo * Xo, macs: N * K * C * R * S * Yo * Xo, inRows, inCols };
+  const N = tile[0], K = tile[1], C = tile[2], R = tile[3], S = tile[4], Yo = tile[5], Xo = tile[6];
+  v.inRows = (Yo - 1) * c.strideY + R;
+  v.inCols = (Xo - 1) * c.strideX + S;
+  v.i = N * C * v.inRows * v.inCols;
+  v.f = K * C * R * S;
+  v.o = N * K * Yo * Xo;
+  v.macs = v.f * N * Yo * Xo;
+  return v;
 }
 
 function nocDelay(hw: MappingHardware, T: number): number {
@@ -142,186 +179,232 @@ function nocDelay(hw: MappingHardware, T: number): number {
   return hw.nocHopLatencyCycles + beats - 1;
 }
 
-/** One state of a loop in a case: tile index 0/middle (full tile, full fold) or the last. */
-type State = 0 | 1; // 0 = full, 1 = last
+/** What one level's case enumeration shares. `states[j]`: 0 = loop j at a full tile, 1 = its last. */
+interface LevelRun {
+  ctx: Ctx;
+  l: number;
+  ext: number[];
+  loops: Loop[];
+  spatial: Loop | null;
+  spMask: number;
+  active: number[];
+  states: Uint8Array;
+  res: LevelResult;
+  top: TopStats | undefined;
+  totalSteps: number;
+  firstInnerAct: number;
+}
 
 function analyseLevel(ctx: Ctx, l: number, ext: number[]): LevelResult {
-  const key = `${l}|${ext.join(',')}`;
-  const hit = ctx.memo.get(key);
-  if (hit && !(l === 0 && ctx.top)) return hit;
-  const { c, t, hw } = ctx;
-  const level = c.levels[l];
-  const innermost = l === c.levels.length - 1;
-  const { loops, spatial } = buildLoops(level, ext);
-  const active = loops.map((_, i) => i).filter((i) => loops[i].n > 1);
-  const spMask = spatial ? spatial.dims.reduce((m, d) => m | (1 << d), 0) : 0;
-  const top = l === 0 ? ctx.top : undefined;
-  const res: LevelResult = { runtime: 0, macs: 0, activeSum: 0, activeExactSum: 0, steps: 0, interPe: 0 };
-  let firstInnerAct = 0; // active PEs of one unit at its first-case tile
-  const totalSteps = loops.reduce((p, x) => p * x.n, 1);
-  if (top) top.totalSteps = totalSteps;
-  const states: State[] = loops.map(() => 0);
-
-  // Evaluates one case: `adv` = index of the advancing loop (−1 = first step), `occ` = occurrences.
-  const evalCase = (adv: number, occ: number): void => {
-    if (occ <= 0) return;
-    const tile = ext.slice();
-    for (let j = 0; j < loops.length; j++) {
-      const L = loops[j];
-      const last = L.n === 1 || states[j] === 1;
-      if (L.spatial) continue;
-      tile[L.dims[0]] = last ? L.edge[0] : L.full[0];
-    }
-    // Units: full-tile units and at most one edge unit (last fold only).
-    let mFull = 1;
-    let mEdge = 0;
-    let edgeTile: number[] | null = null;
-    if (spatial) {
-      const j = loops.indexOf(spatial);
-      const lastFold = spatial.n === 1 || states[j] === 1;
-      const m = lastFold ? spatial.mLast : spatial.units;
-      for (let k = 0; k < spatial.dims.length; k++) tile[spatial.dims[k]] = spatial.full[k];
-      const hasEdge = lastFold && spatial.dims.some((_, k) => spatial.edge[k] < spatial.full[k]);
-      mFull = hasEdge ? m - 1 : m;
-      mEdge = hasEdge ? 1 : 0;
-      if (hasEdge) {
-        edgeTile = tile.slice();
-        spatial.dims.forEach((d, k) => { edgeTile![d] = spatial.edge[k]; });
-      }
-    }
-    const vF = volumes(ctx, tile);
-    const vE = edgeTile ? volumes(ctx, edgeTile) : null;
-    const units = mFull + mEdge;
-    // Changed dims: the advancing loop and every loop inside it that wrapped around.
-    let changed = 0;
-    if (adv < 0) changed = ~0;
-    else {
-      for (const d of loops[adv].dims) changed |= 1 << d;
-      for (const j of active) if (j > adv) for (const d of loops[j].dims) changed |= 1 << d;
-    }
-    const sum = (a: number, b: number): number => mFull * a + mEdge * b;
-    const traffic = (deps: number, a: number, b: number): number => {
-      if (!(deps & changed)) return 0;
-      return deps & spMask || !hw.multicast ? sum(a, b) : a;
-    };
-    // Sliding window: only the advancing Yo/Xo loop changed for the input → its new rows/cols.
-    let inA = vF.i;
-    let inB = vE ? vE.i : 0;
-    if (adv >= 0 && c.kind !== 'gemm' && !loops[adv].spatial && (changed & t.inDeps) === (1 << loops[adv].dims[0])) {
-      const d = loops[adv].dims[0];
-      const stride = d === t.yo ? c.strideY : d === t.xo ? c.strideX : 0;
-      if (stride) {
-        const step = loops[adv].full[0] * stride;
-        const frac = (v: { inRows: number; inCols: number }): number =>
-          d === t.yo ? Math.min(1, step / v.inRows) : Math.min(1, step / v.inCols);
-        inA = Math.round(vF.i * frac(vF));
-        if (vE) inB = Math.round(vE.i * frac(vE));
-      }
-    }
-    const Tin = traffic(t.inDeps, inA, inB);
-    const Tf = traffic(t.fDeps, vF.f, vE ? vE.f : 0);
-    const reduce = spatial && !(t.oDeps & spMask) && units > 1;
-    const Tout = reduce ? (hw.spatialReduction ? vF.o : units * vF.o) : sum(vF.o, vE ? vE.o : 0);
-    const fwd = reduce && hw.spatialReduction ? (units - 1) * vF.o : 0;
-    // Compute delay: the slowest unit.
-    let comp: number;
-    let macs: number;
-    let act: number;
-    let actExact: number;
-    let interPe = fwd;
-    if (innermost) {
-      const lanes = hw.simdLanes;
-      comp = Math.max(Math.ceil(vF.macs / lanes), vE ? Math.ceil(vE.macs / lanes) : 0);
-      macs = sum(vF.macs, vE ? vE.macs : 0);
-      act = (vF.macs > 0 ? mFull : 0) + (vE && vE.macs > 0 ? mEdge : 0);
-      actExact = act;
-    } else {
-      const a = analyseLevel(ctx, l + 1, tile);
-      const b = edgeTile ? analyseLevel(ctx, l + 1, edgeTile) : null;
-      comp = Math.max(a.runtime, b ? b.runtime : 0);
-      macs = sum(a.macs, b ? b.macs : 0);
-      // MAESTRO's utilisation counts each active sub-cluster at its first-case activity.
-      if (adv < 0) firstInnerAct = a.activeSum / a.steps;
-      act = units * firstInnerAct;
-      actExact = mFull * (a.activeExactSum / a.steps) + (b ? mEdge * (b.activeExactSum / b.steps) : 0);
-      interPe += sum(a.interPe, b ? b.interPe : 0);
-    }
-    const dIn = nocDelay(hw, Tin + Tf);
-    const dOut = nocDelay(hw, Tout);
-    let step: number;
-    if (hw.doubleBuffering) step = adv < 0 ? comp + dIn : Math.max(dIn, comp, dOut);
-    else step = comp + (Tin + Tf > 0 ? dIn : 0) + (Tout > 0 ? dOut : 0);
-    if (top) {
-      // Off-chip term (top level only): DRAM ↔ GLB traffic of this step against the off-chip bandwidth.
-      let dI: number;
-      let dF: number;
-      let dO: number;
-      if (hw.offchipModel === 'step-tile') {
-        // MAESTRO: every step refetches the first step's tiles (half the double-buffered L2 requirement).
-        dI = top.firstTile.in;
-        dF = top.firstTile.f;
-        dO = top.firstTile.o;
-      } else {
-        const amort = (size: number): number => size / totalSteps;
-        dI = top.resident.in ? amort(top.sizes.in) : Tin;
-        dF = top.resident.f ? amort(top.sizes.f) : Tf;
-        dO = top.resident.o ? amort(top.sizes.o) : Tout;
-      }
-      const ob = hw.offchipBandwidthElemsPerCycle;
-      // 'step-tile' rounds down as MAESTRO does (⌊⌊2T/ob⌋/2⌋ = ⌊T/ob⌋); 'reuse' streams continuously.
-      const rnd = hw.offchipModel === 'step-tile' ? Math.floor : (x: number): number => x;
-      const off = ob === Infinity ? 0 : Math.max(rnd((dI + dF) / ob), rnd(dO / ob));
-      const kind = off > step ? 'offchip' : comp >= Math.max(dIn, dOut) || adv < 0 ? 'compute' : 'noc';
-      step = Math.max(step, off);
-      top.bound[kind] += occ;
-      top.inTraffic += occ * Tin;
-      top.fTraffic += occ * Tf;
-      top.oTraffic += occ * Tout;
-      top.dramIn += occ * dI;
-      top.dramF += occ * dF;
-      top.dramOut += occ * dO;
-      const pIn = Math.max(0, dIn);
-      const pOut = Math.max(0, dOut);
-      top.dIn += occ * pIn;
-      top.dOut += occ * pOut;
-      top.comp += occ * comp;
-      top.dInMax = Math.max(top.dInMax, pIn);
-      top.dOutMax = Math.max(top.dOutMax, pOut);
-      top.compMax = Math.max(top.compMax, comp);
-    }
-    res.runtime += occ * step;
-    res.macs += occ * macs;
-    res.activeSum += occ * act;
-    res.activeExactSum += occ * actExact;
-    res.steps += occ;
-    res.interPe += occ * interPe;
+  const key = l === 0 ? '' : `${l}|${ext.join(',')}`;
+  if (l > 0) {
+    const hit = ctx.memo.get(key);
+    if (hit) return hit;
+  }
+  const { loops, spatial } = buildLoops(ctx.c.levels[l], ext);
+  const active: number[] = [];
+  let totalSteps = 1;
+  for (let j = 0; j < loops.length; j++) {
+    totalSteps *= loops[j].n;
+    if (loops[j].n > 1) active.push(j);
+  }
+  const run: LevelRun = {
+    ctx, l, ext, loops, spatial, spMask: spatial ? spatial.mask : 0, active,
+    states: new Uint8Array(loops.length),
+    res: { runtime: 0, macs: 0, activeSum: 0, activeExactSum: 0, steps: 0, interPe: 0 },
+    top: l === 0 ? ctx.top : undefined, totalSteps, firstInnerAct: 0,
   };
-
-  // First step: every loop at index 0 (full tile unless it has a single iteration).
-  for (let j = 0; j < loops.length; j++) states[j] = 0;
-  evalCase(-1, 1);
-  // Loop `a` advances: loops inside at 0, `a` at a middle or its last index, loops outside anywhere.
+  if (run.top) run.top.totalSteps = totalSteps;
+  const { states } = run;
+  // First step: every loop at index 0.
+  evalCase(run, -1, 1);
+  // Loop `a` advances: loops inside it back at 0, `a` at a middle or its last index, loops outside
+  // at any full index (n − 1 of them) or their last.
   for (let ai = 0; ai < active.length; ai++) {
     const a = active[ai];
-    const outer = active.slice(0, ai);
-    const combos = 1 << outer.length;
+    const combos = 1 << ai;
     for (let mask = 0; mask < combos; mask++) {
       let occOuter = 1;
-      for (let k = 0; k < outer.length; k++) {
-        const j = outer[k];
+      for (let k = 0; k < ai; k++) {
+        const j = active[k];
         const last = (mask >> k) & 1;
-        states[j] = last as State;
-        occOuter *= last ? 1 : loops[j].n - 1;
+        // A loop whose last tile and fold equal the full ones needs no separate last state.
+        if (last && !loopDiffers(loops[j])) {
+          occOuter = 0;
+          break;
+        }
+        states[j] = last;
+        occOuter *= last ? 1 : loopDiffers(loops[j]) ? loops[j].n - 1 : loops[j].n;
       }
-      for (const j of active) if (j > a) states[j] = 0;
-      states[a] = 0;
-      evalCase(a, occOuter * (loops[a].n - 2));
-      states[a] = 1;
-      evalCase(a, occOuter);
+      if (!occOuter) continue;
+      for (let k = ai + 1; k < active.length; k++) states[active[k]] = 0;
+      const La = loops[a];
+      if (loopDiffers(La)) {
+        states[a] = 0;
+        evalCase(run, a, occOuter * (La.n - 2));
+        states[a] = 1;
+        evalCase(run, a, occOuter);
+      } else {
+        states[a] = 0;
+        evalCase(run, a, occOuter * (La.n - 1));
+      }
     }
   }
-  ctx.memo.set(key, res);
-  return res;
+  if (l > 0) ctx.memo.set(key, run.res);
+  return run.res;
+}
+
+/** Whether a loop's last iteration differs from a full one (edge tile or a partial fold). */
+function loopDiffers(L: Loop): boolean {
+  return L.hasEdge || (L.spatial && L.mLast !== L.units);
+}
+
+/** Evaluates one case: `adv` = index of the advancing loop (−1 = first step), `occ` = occurrences. */
+function evalCase(run: LevelRun, adv: number, occ: number): void {
+  if (occ <= 0) return;
+  const { ctx, l, ext, loops, spatial, spMask, states, res, top } = run;
+  const { c, t, hw } = ctx;
+  const innermost = l === c.levels.length - 1;
+  const tile = ctx.tileF[l];
+  for (let d = 0; d < ext.length; d++) tile[d] = ext[d];
+  for (let j = 0; j < loops.length; j++) {
+    const L = loops[j];
+    if (L.spatial) continue;
+    tile[L.dims[0]] = L.n === 1 || states[j] === 1 ? L.edge[0] : L.full[0];
+  }
+  // Units: full-tile units and at most one edge unit (last fold only).
+  let mFull = 1;
+  let mEdge = 0;
+  if (spatial) {
+    const lastFold = spatial.n === 1 || states[loops.indexOf(spatial)] === 1;
+    const m = lastFold ? spatial.mLast : spatial.units;
+    for (let k = 0; k < spatial.dims.length; k++) tile[spatial.dims[k]] = spatial.full[k];
+    const hasEdge = lastFold && spatial.hasEdge;
+    mFull = hasEdge ? m - 1 : m;
+    mEdge = hasEdge ? 1 : 0;
+  }
+  const edgeTile = mEdge ? ctx.tileE[l] : null;
+  if (edgeTile) {
+    for (let d = 0; d < tile.length; d++) edgeTile[d] = tile[d];
+    for (let k = 0; k < spatial!.dims.length; k++) edgeTile[spatial!.dims[k]] = spatial!.edge[k];
+  }
+  // Compute delay first (the sub-level analysis reuses deeper scratch only).
+  let comp: number;
+  let macs: number;
+  let act: number;
+  let actExact: number;
+  let interPe = 0;
+  const vF = volumes(c, tile, ctx.volF[l]);
+  const vE = edgeTile ? volumes(c, edgeTile, ctx.volE[l]) : null;
+  if (innermost) {
+    const lanes = hw.simdLanes;
+    comp = Math.ceil(vF.macs / lanes);
+    macs = mFull * vF.macs;
+    act = vF.macs > 0 ? mFull : 0;
+    if (vE) {
+      comp = Math.max(comp, Math.ceil(vE.macs / lanes));
+      macs += mEdge * vE.macs;
+      act += vE.macs > 0 ? mEdge : 0;
+    }
+    actExact = act;
+  } else {
+    const a = analyseLevel(ctx, l + 1, tile);
+    comp = a.runtime;
+    macs = mFull * a.macs;
+    actExact = (mFull * a.activeExactSum) / a.steps;
+    interPe = mFull * a.interPe;
+    if (edgeTile) {
+      const b = analyseLevel(ctx, l + 1, edgeTile);
+      comp = Math.max(comp, b.runtime);
+      macs += mEdge * b.macs;
+      actExact += (mEdge * b.activeExactSum) / b.steps;
+      interPe += mEdge * b.interPe;
+    }
+    // MAESTRO's utilisation counts each active sub-cluster at its first-case activity.
+    if (adv < 0) run.firstInnerAct = a.activeSum / a.steps;
+    act = (mFull + mEdge) * run.firstInnerAct;
+  }
+  const units = mFull + mEdge;
+  // Changed dims: the advancing loop and every active loop inside it (they wrapped around).
+  let changed = 0;
+  if (adv < 0) changed = ~0;
+  else {
+    changed = loops[adv].mask;
+    for (let k = 0; k < run.active.length; k++) if (run.active[k] > adv) changed |= loops[run.active[k]].mask;
+  }
+  const perUnit = !hw.multicast;
+  // Sliding window: when only the advancing Yo/Xo loop changed for the input, only its new rows/cols.
+  let inF = vF.i;
+  let inE = vE ? vE.i : 0;
+  if (adv >= 0 && t.yo >= 0 && !loops[adv].spatial && (changed & t.inDeps) === loops[adv].mask) {
+    const d = loops[adv].dims[0];
+    if (d === t.yo || d === t.xo) {
+      const step = loops[adv].full[0] * (d === t.yo ? c.strideY : c.strideX);
+      inF = Math.round(vF.i * Math.min(1, step / (d === t.yo ? vF.inRows : vF.inCols)));
+      if (vE) inE = Math.round(vE.i * Math.min(1, step / (d === t.yo ? vE.inRows : vE.inCols)));
+    }
+  }
+  const Tin = !(t.inDeps & changed) ? 0 : t.inDeps & spMask || perUnit ? mFull * inF + mEdge * inE : inF;
+  const Tf = !(t.fDeps & changed) ? 0 : t.fDeps & spMask || perUnit ? mFull * vF.f + mEdge * (vE ? vE.f : 0) : vF.f;
+  // Outputs leave every step; units that share outputs (a reduction dim is spatial) reduce first.
+  let Tout: number;
+  if (spatial && !(t.oDeps & spMask) && units > 1) {
+    Tout = hw.spatialReduction ? vF.o : units * vF.o;
+    if (hw.spatialReduction) interPe += (units - 1) * vF.o;
+  } else Tout = mFull * vF.o + mEdge * (vE ? vE.o : 0);
+  const dIn = nocDelay(hw, Tin + Tf);
+  const dOut = nocDelay(hw, Tout);
+  let step: number;
+  if (hw.doubleBuffering) step = adv < 0 ? comp + dIn : Math.max(dIn, comp, dOut);
+  else step = comp + (Tin + Tf > 0 ? dIn : 0) + (Tout > 0 ? dOut : 0);
+  if (top) {
+    // Off-chip term (top level only): this step's DRAM ↔ GLB traffic against the off-chip bandwidth.
+    let dI: number;
+    let dF: number;
+    let dO: number;
+    if (hw.offchipModel === 'step-tile') {
+      // MAESTRO: every step refetches the first step's tiles (half the double-buffered L2 requirement).
+      dI = top.firstTile.in;
+      dF = top.firstTile.f;
+      dO = top.firstTile.o;
+    } else {
+      // Resident tensors are filled once (spread over the steps); the others as the loops reuse them.
+      dI = top.resident.in ? top.sizes.in / run.totalSteps : Tin;
+      dF = top.resident.f ? top.sizes.f / run.totalSteps : Tf;
+      dO = top.resident.o ? top.sizes.o / run.totalSteps : Tout;
+    }
+    const ob = hw.offchipBandwidthElemsPerCycle;
+    let off = 0;
+    if (ob !== Infinity) {
+      // 'step-tile' rounds down as MAESTRO does (⌊⌊2T/ob⌋/2⌋ = ⌊T/ob⌋); 'reuse' streams continuously.
+      off = Math.max((dI + dF) / ob, dO / ob);
+      if (hw.offchipModel === 'step-tile') off = Math.max(Math.floor((dI + dF) / ob), Math.floor(dO / ob));
+    }
+    if (off > step) top.bound.offchip += occ;
+    else if (adv < 0 || comp >= Math.max(dIn, dOut)) top.bound.compute += occ;
+    else top.bound.noc += occ;
+    step = Math.max(step, off);
+    top.inTraffic += occ * Tin;
+    top.fTraffic += occ * Tf;
+    top.oTraffic += occ * Tout;
+    top.dramIn += occ * dI;
+    top.dramF += occ * dF;
+    top.dramOut += occ * dO;
+    const pIn = Math.max(0, dIn);
+    const pOut = Math.max(0, dOut);
+    top.dIn += occ * pIn;
+    top.dOut += occ * pOut;
+    top.comp += occ * comp;
+    if (pIn > top.dInMax) top.dInMax = pIn;
+    if (pOut > top.dOutMax) top.dOutMax = pOut;
+    if (comp > top.compMax) top.compMax = comp;
+  }
+  res.runtime += occ * step;
+  res.macs += occ * macs;
+  res.activeSum += occ * act;
+  res.activeExactSum += occ * actExact;
+  res.steps += occ;
+  res.interPe += occ * interPe;
 }
 
 const emptyAccess = (): LevelAccess => ({
@@ -333,9 +416,8 @@ const emptyAccess = (): LevelAccess => ({
 /** The cost of one layer under one mapping on one accelerator (see the module comment). */
 export function analyseMapping(layer: MappingLayer, mapping: Mapping, hw: MappingHardware): MappingCost {
   const c = compiled(layer, mapping, hw.numPes);
-  const t = tensorsOf(c);
-  const ctx: Ctx = { c, t, hw, memo: new Map() };
-  const full = volumes(ctx, c.extents);
+  const ctx = newCtx(c, hw);
+  const full = volumes(c, c.extents, newVol());
   // Tensor sizes: the input counts the padded rows/columns the outputs actually use.
   const sizes = { in: full.i, f: full.f, o: full.o };
   const req = requirements(ctx);
@@ -413,7 +495,7 @@ function requirements(ctx: Ctx): { l1: number; l2: number; tile: { in: number; f
     const tile = ext.slice();
     for (const L of loops) L.dims.forEach((d, k) => { tile[d] = L.full[k]; });
     if (l === 0) {
-      const v = volumes(ctx, tile);
+      const v = volumes(c, tile, newVol());
       const spMask = spatial ? spatial.dims.reduce((m, d) => m | (1 << d), 0) : 0;
       const m = spatial ? (spatial.n === 1 ? spatial.mLast : spatial.units) : 1;
       const per = (deps: number, x: number): number => (deps & spMask || !hw.multicast ? m * x : x);
@@ -424,30 +506,38 @@ function requirements(ctx: Ctx): { l1: number; l2: number; tile: { in: number; f
     }
     ext = tile;
   }
-  const v = volumes(ctx, ext);
+  const v = volumes(c, ext, newVol());
   return { l1: 2 * (v.i + v.f + v.o), l2, tile: first };
 }
 
-// Compiled mappings per (mapping object, layer shape, PE count): evaluating the size expressions
-// dominates a fixed-mapping analysis otherwise.
-const cache = new WeakMap<Mapping, Map<string, Compiled>>();
+// Compiled mappings per (mapping object, layer, PE count): evaluating the size expressions would
+// otherwise dominate a fixed-mapping analysis. Keyed by the layer object first (the mapper calls
+// many mappings on one layer), then by the layer's shape.
+const byObject = new WeakMap<Mapping, WeakMap<MappingLayer, { pes: number; c: Compiled }>>();
+const byShape = new WeakMap<Mapping, Map<string, Compiled>>();
 
 function compiled(layer: MappingLayer, mapping: Mapping, numPes: number): Compiled {
-  let m = cache.get(mapping);
-  if (!m) cache.set(mapping, (m = new Map()));
-  const key = `${layer.kind}|${JSON.stringify(layer.dims)}|${layer.strideY}|${layer.strideX}|${numPes}`;
+  let objs = byObject.get(mapping);
+  if (!objs) byObject.set(mapping, (objs = new WeakMap()));
+  const hit = objs.get(layer);
+  if (hit && hit.pes === numPes) return hit.c;
+  let m = byShape.get(mapping);
+  if (!m) byShape.set(mapping, (m = new Map()));
+  const d = layer.dims;
+  const key = `${layer.kind}|${d.N}|${d.K}|${d.C}|${d.R}|${d.S}|${d.Y}|${d.X}|${d.M}|${layer.strideY}|${layer.strideX}|${numPes}`;
   let c = m.get(key);
   if (!c) {
     c = compileMapping(layer, mapping, numPes);
     if (m.size > 4096) m.clear();
     m.set(key, c);
   }
+  objs.set(layer, { pes: numPes, c });
   return c;
 }
 
 /** The double-buffered L1 (per PE) and L2 requirements of a mapping, elements, without the analysis. */
 export function bufferRequirements(layer: MappingLayer, mapping: Mapping, hw: MappingHardware): { l1Elems: number; l2Elems: number } {
   const c = compiled(layer, mapping, hw.numPes);
-  const r = requirements({ c, t: tensorsOf(c), hw, memo: new Map() });
+  const r = requirements(newCtx(c, hw));
   return { l1Elems: r.l1, l2Elems: r.l2 };
 }
