@@ -4,6 +4,7 @@ import { DataError } from '@cosearch/core';
 import {
   compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type Scheme,
 } from '@cosearch/hardware';
+import { runRegisteredModel } from './hw-model';
 
 interface Args {
   network: string;
@@ -74,6 +75,8 @@ export const hwCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' }) as never,
   handler: (a) => {
     const net = validateNetwork(readJson(a.network));
+    // A file naming another registered model (e.g. "model": "lut-v1") is evaluated by that model.
+    if (runRegisteredModel(a.hardware, net, a, readJson)) return;
     const hw = loadHardware(a.hardware);
     if (a.scheme) hw.mapping.scheme = a.scheme as Scheme;
     if (a.pipeline !== undefined) hw.mapping.pipeline = a.pipeline;
