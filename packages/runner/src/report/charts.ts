@@ -3,7 +3,9 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { EvalRecord } from '../journal';
 import type { LayerCost } from '../problem';
+import type { HvReference } from '../stats/hypervolume';
 import { paretoPoints, rewardCurve } from './data';
+import { si } from './html';
 
 /**
  * The report's charts as Vega-Lite specs, rendered to SVG in Node (Vega's headless `none`
@@ -78,5 +80,30 @@ export function layerSpec(rows: readonly LayerCost[], metric: 'latencyS' | 'ener
       y: { field: metric, type: 'quantitative', stack: 'zero', axis: { format: '~s' }, title: metric === 'latencyS' ? 'latency (s)' : 'energy (J)' },
       color: { field: 'unit', type: 'nominal', title: 'unit' },
     },
+  };
+}
+
+/** The reference point in one line, e.g. "accuracy 0.800, latency 100 µs, energy 5.00 µJ, area 10.0 mm²". */
+export function describeReference(ref: HvReference): string {
+  return `accuracy ${ref.accuracy.toFixed(3)}, latency ${si(ref.latencyS, 's')}, energy ${si(ref.energyJ, 'J')}, area ${ref.areaMm2.toPrecision(3)} mm²`;
+}
+
+/**
+ * Hypervolume of the 4-objective front after each evaluation (a step line), normalised to the
+ * box between the reference point and the utopia point; the reference point is the subtitle.
+ */
+export function hypervolumeSpec(curve: readonly { evaluations: number; hypervolume: number }[], total: number, ref: HvReference, origin: string): TopLevelSpec {
+  const last = curve[curve.length - 1];
+  const values = last && last.evaluations < total ? [...curve, { ...last, evaluations: total }] : [...curve];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: 'Hypervolume over evaluations', subtitle: [`reference point (${origin}): ${describeReference(ref)}`, 'fraction of the box between it and (accuracy 1, zero latency, energy, area) that the front dominates'] },
+    width: 640,
+    height: 200,
+    data: { values },
+    layer: [
+      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, color: '#1f77b4' }, encoding: { x: { field: 'evaluations', type: 'quantitative', title: 'evaluations' }, y: { field: 'hypervolume', type: 'quantitative', title: 'normalised hypervolume', axis: { format: '.3~g' } } } },
+      { mark: { type: 'point', filled: true, size: 16, color: '#1f77b4' }, encoding: { x: { field: 'evaluations', type: 'quantitative' }, y: { field: 'hypervolume', type: 'quantitative' } } },
+    ],
   };
 }

@@ -59,10 +59,10 @@ export function bestRecords(records: readonly EvalRecord[], top: number): EvalRe
   return out;
 }
 
-/** A candidate's choices grouped by decision phase, e.g. { network: 'stage1.depth=2, ...' }. */
-export function choicesByPhase(space: SearchSpace, c: Candidate): Record<string, string> {
+/** A candidate's choices grouped by decision phase, e.g. { network: 'stage1.depth=2, ...' }; `keep` filters decisions by name. */
+export function choicesByPhase(space: SearchSpace, c: Candidate, keep: (name: string) => boolean = () => true): Record<string, string> {
   const out: Record<string, string[]> = {};
-  for (const d of space.decisions) (out[d.phase] ??= []).push(`${d.name}=${String(c[d.name])}`);
+  for (const d of space.decisions) if (keep(d.name)) (out[d.phase] ??= []).push(`${d.name}=${String(c[d.name])}`);
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join(', ')]));
 }
 

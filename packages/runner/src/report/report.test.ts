@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startRun } from '../run';
 import { paretoPoints, recordsToCsv } from './data';
-import { syntheticSpace } from '../problems/synthetic';
+import { decisionActivity } from './active';
+import { syntheticLayers, syntheticSpace, type SyntheticConfig } from '../problems/synthetic';
+import type { Problem } from '../problem';
 import type { EvalRecord } from '../journal';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,6 +33,28 @@ describe('report data', () => {
     const csv = recordsToCsv(space, [rec(0, 0.5, 1, { candidate: c, metrics: null, error: 'no "CIM", sorry', reward: -1 })]).split('\n');
     expect(csv[0]).toBe('index,batch,stage,phase,cached,reward,accuracy,latencyS,energyJ,areaMm2,error,violations,layer0.width,npu.pes,cim.arrays,layer0.unit,frequencyMHz');
     expect(csv[1]).toBe('0,0,joint,joint,false,-1,,,,,"no ""CIM"", sorry",,8,16,0,cim,200');
+  });
+});
+
+describe('active decisions', () => {
+  const cfg: SyntheticConfig = { layers: 2, delayMs: 0 };
+  const problem = { space: syntheticSpace(cfg), breakdown: (c) => syntheticLayers(cfg, c), createEvaluator: async () => ({ evaluate: async () => { throw new Error('unused'); } }) } as Problem;
+  const base = { 'layer0.width': 8, 'layer1.width': 16, 'npu.pes': 16, 'cim.arrays': 4, 'layer0.unit': 'npu', 'layer1.unit': 'cim', frequencyMHz: 200 };
+
+  it('are the decisions whose change alone changes the per-layer breakdown or makes the design fail', () => {
+    // layer1 on CIM: CIM arrays set its latency, so every decision is active here
+    expect(decisionActivity(problem, base)).toEqual({ active: problem.space.names(), inactive: [] });
+    // both layers on the NPU: cim.arrays only changes area (outside the breakdown) → inactive;
+    // moving a layer to CIM is still a change (a CIM layer instead of an NPU one)
+    expect(decisionActivity(problem, { ...base, 'layer1.unit': 'npu' })).toEqual({
+      active: ['layer0.width', 'layer1.width', 'npu.pes', 'layer0.unit', 'layer1.unit', 'frequencyMHz'], inactive: ['cim.arrays'],
+    });
+    // no CIM arrays and everything on the NPU: switching a layer to CIM fails → still active
+    expect(decisionActivity(problem, { ...base, 'cim.arrays': 0, 'layer1.unit': 'npu' })!.active).toContain('layer1.unit');
+  });
+
+  it('cannot be derived without a breakdown (null: the report lists every decision)', () => {
+    expect(decisionActivity({ ...problem, breakdown: undefined } as Problem, base)).toBeNull();
   });
 });
 
@@ -72,11 +96,15 @@ if (!haveChromium) {
           title: s.querySelector('.role-title-text')?.textContent ?? '',
         })),
       );
-      // 3 Pareto fronts + reward curve + 2 per-layer stacked bars
+      // 3 Pareto fronts + reward curve + hypervolume curve + 2 per-layer stacked bars
       expect(charts.map((c) => c.title)).toEqual([
         'Accuracy vs latency (s)', 'Accuracy vs energy per inference (J)', 'Accuracy vs area (mm²)',
-        'Reward over evaluations (best so far as a line)', 'Per-layer latency (s) of the best design', 'Per-layer energy (J) of the best design',
+        'Reward over evaluations (best so far as a line)', 'Hypervolume over evaluations',
+        'Per-layer latency (s) of the best design', 'Per-layer energy (J) of the best design',
       ]);
+      // the reference point is shown under the hypervolume chart's title
+      const subtitle = await page.$$eval('.chart svg .role-title-subtitle', (ts) => ts.map((t) => t.textContent ?? '').join(' | '));
+      expect(subtitle).toMatch(/^reference point \(derived from this run\): accuracy 0\.\d{3}, latency [\d.]+ [µnm]?s, energy [\d.]+ [pnµm]?J, area [\d.]+ mm²/);
       for (const c of charts) {
         expect(c.width).toBeGreaterThan(100);
         expect(c.marks).toBeGreaterThan(10);

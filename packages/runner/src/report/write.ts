@@ -5,7 +5,9 @@ import { configToJSON, type ExperimentConfig } from '../config';
 import { deterministicPart, type EvalRecord } from '../journal';
 import type { Problem } from '../problem';
 import { formatDuration } from '../progress';
-import { layerSpec, paretoSpec, renderSvg, rewardSpec } from './charts';
+import { derivedReference, hypervolumeCurve, type HvReference } from '../stats/hypervolume';
+import { decisionActivity } from './active';
+import { describeReference, hypervolumeSpec, layerSpec, paretoSpec, renderSvg, rewardSpec } from './charts';
 import { bestRecords, recordsToCsv, validRecords } from './data';
 import { reportHtml } from './html';
 
@@ -15,6 +17,11 @@ export interface ReportInput {
   /** Every evaluation in index order. */
   records: EvalRecord[];
   checkpoint: Checkpoint | null;
+  /**
+   * Hypervolume reference point (a suite passes its declared one); default: derived from the
+   * run's own designs (`derivedReference`), which is fine for one run but not for comparing runs.
+   */
+  reference?: HvReference;
 }
 
 /** Seconds per evaluator part summed over evaluations (e.g. supernetS, hardwareS). */
@@ -39,9 +46,14 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
 
   const best = bestRecords(records, config.report.top);
   const layers = best.length && problem.breakdown ? problem.breakdown(best[0].candidate) : [];
-  const [paretoSvgs, rewardSvg, layerSvgs] = await Promise.all([
+  const activity = best.map((r) => decisionActivity(problem, r.candidate));
+  const reference = input.reference ?? derivedReference(records);
+  const origin = input.reference ? 'declared' : 'derived from this run: worst value of each objective widened by 10 % of its range';
+  const hvCurve = reference ? hypervolumeCurve(records, reference) : [];
+  const [paretoSvgs, rewardSvg, hypervolumeSvg, layerSvgs] = await Promise.all([
     Promise.all((['latencyS', 'energyJ', 'areaMm2'] as const).map((m) => renderSvg(paretoSpec(records, m)))),
     renderSvg(rewardSpec(records)),
+    reference ? renderSvg(hypervolumeSpec(hvCurve, records.length, reference, input.reference ? 'declared' : 'derived from this run')) : Promise.resolve('<p>(no evaluated design)</p>'),
     layers.length ? Promise.all((['latencyS', 'energyJ'] as const).map((m) => renderSvg(layerSpec(layers, m)))) : Promise.resolve([]),
   ]);
   const valid = validRecords(records);
@@ -55,6 +67,8 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     evaluations: `${records.length} of ${config.search.budget} (${records.filter((r) => r.cached).length} from cache, ${records.length - valid.length} failed)`,
     'Pareto front size (4 objectives)': checkpoint?.archive.entries.length ?? 0,
     'best reward': best.length ? best[0].reward.toFixed(4) : '–',
+    'hypervolume (4 objectives, normalised)': hvCurve.length ? hvCurve[hvCurve.length - 1].hypervolume.toPrecision(4) : '–',
+    'hypervolume reference point': reference ? `${describeReference(reference)} (${origin})` : '–',
     seed: config.seed,
     'wall time': formatDuration(checkpoint?.wallS ?? NaN),
   };
@@ -63,8 +77,11 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     summary,
     paretoSvgs,
     rewardSvg,
+    hypervolumeSvg,
     layerSvgs,
+    layers,
     best,
+    activity,
     space,
     config: configToJSON(config),
     checkpoint: checkpoint!,

@@ -1,3 +1,4 @@
+import { Rng } from '@cosearch/core';
 import type { EvalRecord } from '../journal';
 import { derivedReference, frontHypervolume, hypervolumeCurve, referenceBox, validateReference } from './hypervolume';
 
@@ -28,6 +29,22 @@ describe('hypervolume of a run', () => {
       { evaluations: 4, hypervolume: expect.closeTo(0.1625, 14) },
     ]);
     expect(hypervolumeCurve([C, A, D], ref).map((p) => p.evaluations)).toEqual([1, 2, 3]);
+  });
+
+  it('the incremental curve equals the hypervolume recomputed from scratch after every evaluation (150 random trade-off designs)', () => {
+    const rng = new Rng(7);
+    const recs = Array.from({ length: 150 }, (_, i) => {
+      const [a, b, c] = [rng.next(), rng.next(), rng.next()];
+      return rec(i, 0.8 + (0.2 * (a + b + c)) / 3, 1e-5 * (0.1 + a * a), 1e-6 * (0.1 + b), 1 + 5 * c);
+    });
+    const r = { accuracy: 0.8, latencyS: 1.5e-5, energyJ: 1.5e-6, areaMm2: 6 };
+    const curve = hypervolumeCurve(recs, r);
+    expect(curve.length).toBeGreaterThan(20);
+    let k = 0;
+    for (let n = 1; n <= recs.length; n++) {
+      while (k + 1 < curve.length && curve[k + 1].evaluations <= n) k++;
+      expect(Math.abs(curve[k].hypervolume - frontHypervolume(recs.slice(0, n), r))).toBeLessThan(1e-12);
+    }
   });
 
   it('derives a reference from the run: worst values widened by 10 % of the range', () => {

@@ -57,22 +57,37 @@ export function frontHypervolume(records: readonly EvalRecord[], ref: HvReferenc
 
 /**
  * Normalised hypervolume after each evaluation (records in index order): one point per
- * evaluation count at which the front changed, plus the last count — a step function (the
- * front, hence the volume, changes only when a design joins it).
+ * evaluation count at which the volume changed, plus the last count — a step function (the
+ * volume changes only when a design joins the front).
+ *
+ * Incremental, so a 1000-evaluation run does not recompute the whole front each time: a design p
+ * joining the front adds its exclusive volume, the volume of its own box [p, reference] minus the
+ * volume the old front already covers inside that box, which is the hypervolume of the old front
+ * with every point limited to p (componentwise the worse of the two values). Designs that leave
+ * the front (dominated by p) lie inside p's box, so nothing is lost by not subtracting them.
  */
 export function hypervolumeCurve(records: readonly EvalRecord[], ref: HvReference): { evaluations: number; hypervolume: number }[] {
   const archive = new ParetoArchive<number>(DEFAULT_OBJECTIVES);
   const refVec = vectorOf(ref);
   const box = referenceBox(ref);
   const out: { evaluations: number; hypervolume: number }[] = [];
-  let hv = 0;
+  let volume = 0;
   records.forEach((r, i) => {
-    if (!r.metrics || r.error !== undefined || !archive.insert(r.index, vectorOf(r.metrics))) return;
-    const next = archive.hypervolume(refVec) / box;
-    if (next !== hv || out.length === 0) out.push({ evaluations: i + 1, hypervolume: next });
-    hv = next;
+    if (!r.metrics || r.error !== undefined) return;
+    const p = vectorOf(r.metrics);
+    const old = archive.front().map((e) => e.values);
+    if (!archive.insert(r.index, p)) return;
+    const inside = p[0] > refVec[0] && p[1] < refVec[1] && p[2] < refVec[2] && p[3] < refVec[3];
+    const gain = inside
+      ? (p[0] - refVec[0]) * (refVec[1] - p[1]) * (refVec[2] - p[2]) * (refVec[3] - p[3])
+        - hypervolume(old.map((q) => [Math.min(q[0], p[0]), Math.max(q[1], p[1]), Math.max(q[2], p[2]), Math.max(q[3], p[3])]), refVec, DEFAULT_OBJECTIVES)
+      : 0;
+    if (gain > 0 || out.length === 0) {
+      volume += gain;
+      out.push({ evaluations: i + 1, hypervolume: volume / box });
+    }
   });
-  if (records.length > 0 && out[out.length - 1]?.evaluations !== records.length) out.push({ evaluations: records.length, hypervolume: hv });
+  if (records.length > 0 && out[out.length - 1]?.evaluations !== records.length) out.push({ evaluations: records.length, hypervolume: volume / box });
   return out;
 }
 
