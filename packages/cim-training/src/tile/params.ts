@@ -32,7 +32,7 @@ export function maxColumnSum(rowsUsed: number, dacBits: number, cellBits: number
  * (times `fullScaleFrac`), split into 2^b − 1 uniform steps (NeuroSim's uniform partial-sum
  * quantisation, ISAAC's full-scale sizing), but never finer than one unit product: an ADC with
  * codes to spare resolves single steps exactly, so b ≥ losslessAdcBits reproduces the digital
- * sum. Codes are round-to-nearest (ties to even, tf.round) and clipped to [0, 2^b − 1].
+ * sum. Codes are round-to-nearest (halves up) and clipped to [0, 2^b − 1].
  */
 export function adcStep(rowsUsed: number, tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits'>, fullScaleFrac = 1): number {
   return Math.max(1, (fullScaleFrac * maxColumnSum(rowsUsed, tile.dacBits, tile.cellBits)) / (2 ** tile.adcBits - 1));

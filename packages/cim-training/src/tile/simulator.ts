@@ -68,6 +68,7 @@ interface LayerState {
   /** Programmed conductances [G, F, nPW·O] in digit units (kept for read noise). */
   digits: tf.Tensor3D;
   coef: tf.Tensor3D;
+  coefJs: Float64Array;
   /** Shift-add combination Σ coef·digits, [G, F, O] (the exact fast path). */
   combined: tf.Tensor3D;
   /** Σ_rows of the stored weight per column, [G, 1, O] (calibration read, subtracted times the input offset). */
@@ -113,7 +114,6 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
   const nW = weightSlices(tile, weightBits);
   const nPW = (tile.differential ? 2 : 1) * nW;
   const cellTop = 2 ** tile.cellBits - 1;
-  const inPow = tf.keep(tf.tensor3d(Array.from({ length: nIn }, (_, k) => 2 ** (k * tile.dacBits)), [1, nIn, 1]));
   const cache = new Map<string, LayerState>();
 
   const program = (op: WeightOpCall, w: tf.Tensor3D): LayerState => {
@@ -154,7 +154,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
     // kept: the caller's forward usually runs inside its own tf.tidy
     for (const t of Object.values(state)) tf.keep(t);
     const s: LayerState = {
-      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state,
+      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state, coefJs: p.coef,
       fast: (opts.exactFastPath ?? true) && lossless && p.onGrid && readStd === 0,
       stats: { calls: 0, vectors: 0, conversions: 0, rowTiles: tiles.length, lossless, devices: p.digits.length },
     };
@@ -182,19 +182,9 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
         analog = tf.matMul(xu, s.combined);
       } else {
         const tilesW = readStd > 0 ? readTiles(s, readStd * cellTop, readSeed) : s.tiles.map((t) => t.w);
-        const parts: tf.Tensor3D[] = [];
-        const rc = Math.max(1, Math.floor(CHUNK_ELEMENTS / (G * nIn * nPW * s.O)));
-        for (let r0 = 0; r0 < R; r0 += rc) {
-          const rn = Math.min(rc, R - r0);
-          const xc = rn === R ? xu : tf.slice(xu, [0, r0, 0], [G, rn, F]);
-          const perTile = s.tiles.map((t, i) => {
-            const xt = t.rows === F ? xc : tf.slice(xc, [0, 0, t.start], [G, rn, t.rows]);
-            return sliceProducts(dacSlices(xt, tile.dacBits, nIn), tilesW[i], t.step, t.maxCode, s.coef, inPow, nIn, s.O);
-          });
-          parts.push(perTile.length === 1 ? perTile[0] : (tf.addN(perTile) as tf.Tensor3D));
-          s.stats.conversions += G * rn * nIn * nPW * s.O * s.tiles.length;
-        }
-        analog = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+        const out = slicedColumnSums(xu.dataSync() as Float32Array, G, R, F, s, tilesW, tile.dacBits, nIn);
+        s.stats.conversions += G * R * nIn * nPW * s.O * s.tiles.length;
+        analog = tf.tensor3d(out, [G, R, s.O]);
       }
       // y_int = Σ(xu − o_x)(W − o_w) = analog − o_x·Σ_rows W − o_w·Σ_rows xu + o_x·o_w·F
       let yInt = tf.sub(analog, tf.mul(offset, s.colSum));
@@ -212,24 +202,68 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
     dispose: () => {
       for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, ...s.tiles.map((t) => t.w)]);
       cache.clear();
-      inPow.dispose();
     },
   };
 }
 
 /**
- * ADC conversions and shift-add of one row tile: X [G, nIn·R, Ft] (DAC digits, k-major) times the
- * tile's conductances / ADC step [G, Ft, nPW·O] gives every column sum in ADC steps; codes are
- * rounded and clipped to [0, maxCode], then Σ_k 2^(k·b_dac) Σ_pw coef_pw · step · code.
+ * Every ADC conversion of one call, and the digital shift-add. Per row tile and chunk of input
+ * vectors: the DAC digits of the codes (k-major: [G, nIn·rows, Ft], built in JS), one matmul with
+ * the tile's conductances / ADC step ([G, Ft, nPW·O]) gives every column sum in ADC steps; each is
+ * rounded to the nearest code (half up) and clipped to [0, maxCode]; the codes are summed with
+ * weights 2^(k·b_dac)·coef_pw·step. The digit extraction and the code arithmetic run in plain JS
+ * loops: as tfjs element-wise ops over the [nIn·R, nPW·O] products they cost 2–3× the matmul.
+ * Returns Σ over tiles, in integer product units, [G, R, O].
  */
-function sliceProducts(x: tf.Tensor3D, w: tf.Tensor3D, step: number, maxCode: number, coef: tf.Tensor3D, inPow: tf.Tensor3D, nIn: number, O: number): tf.Tensor3D {
-  const [G, nR] = x.shape;
-  const R = nR / nIn;
-  const nPW = coef.shape[1];
-  const codes = tf.clipByValue(tf.round(tf.matMul(x, w)), 0, maxCode);
-  const byCol = tf.sum(tf.mul(tf.reshape(codes, [G * nR, nPW, O]), coef), 1);
-  const byIn = tf.sum(tf.mul(tf.reshape(byCol, [G, nIn, R * O]), inPow), 1);
-  return tf.reshape(step === 1 ? byIn : tf.mul(byIn, step), [G, R, O]) as tf.Tensor3D;
+function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: LayerState, tilesW: tf.Tensor3D[], dacBits: number, nIn: number): Float32Array {
+  const O = s.O;
+  const nPW = s.coefJs.length;
+  const cols = nPW * O;
+  const out = new Float32Array(G * R * O);
+  const mask = 2 ** dacBits - 1;
+  const rc = Math.max(1, Math.min(R, Math.floor(CHUNK_ELEMENTS / (G * nIn * cols))));
+  s.tiles.forEach((t, ti) => {
+    const Ft = t.rows;
+    for (let r0 = 0; r0 < R; r0 += rc) {
+      const rn = Math.min(rc, R - r0);
+      const X = new Float32Array(G * nIn * rn * Ft);
+      for (let g = 0; g < G; g++) {
+        for (let r = 0; r < rn; r++) {
+          const src = (g * R + r0 + r) * F + t.start;
+          for (let f = 0; f < Ft; f++) {
+            let v = xu[src + f];
+            for (let k = 0; k < nIn; k++) {
+              X[((g * nIn + k) * rn + r) * Ft + f] = v & mask;
+              v >>>= dacBits;
+            }
+          }
+        }
+      }
+      const prod = tf.tidy(() => tf.matMul(tf.tensor3d(X, [G, nIn * rn, Ft]), tilesW[ti]));
+      const S = prod.dataSync() as Float32Array;
+      prod.dispose();
+      const maxCode = t.maxCode;
+      for (let g = 0; g < G; g++) {
+        for (let k = 0; k < nIn; k++) {
+          const kScale = 2 ** (k * dacBits) * t.step;
+          for (let r = 0; r < rn; r++) {
+            const src = ((g * nIn + k) * rn + r) * cols;
+            const dst = (g * R + r0 + r) * O;
+            for (let pw = 0; pw < nPW; pw++) {
+              const c = kScale * s.coefJs[pw];
+              const base = src + pw * O;
+              for (let o = 0; o < O; o++) {
+                let q = Math.round(S[base + o]);
+                q = q < 0 ? 0 : q > maxCode ? maxCode : q;
+                out[dst + o] += c * q;
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+  return out;
 }
 
 /** The tiles as read in one forward call: programmed conductances + N(0, std²) per device (digit units). */
