@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '@cosearch/core';
 import { analyseMapping } from './analyse';
@@ -13,7 +13,9 @@ import type { MappingCost, MappingHardware, MappingLayer } from './types';
  *   sweep.csv    (dataflow, num_pes, noc_bw, noc_hop_latency, offchip_bw, layer, num_macs, runtime, …)
  *   outputs/<hw>__<set>_<dataflow>/mapping.m, outputs/sweep/<dataflow>__nocbw<bw>_hop<h>_offchip<ob>/mapping.m
  *     (bandwidths ≥ 10^6 are written INF), and optionally stdout.txt whose first line is the
- *     MAESTRO command line (read for --num_simd_lanes).
+ *     MAESTRO command line (read for --num_simd_lanes); when a run folder has no mapping.m, the
+ *     input file inputs/mappings/<prefix>_<dataflow>.m (sweep_<prefix>_<dataflow>.m for sweep
+ *     rows) that declares the layer is used instead.
  * Each row's mapping is analysed as MAESTRO runs it: elements per cycle, multicast and spatial
  * reduction on, double buffering, MAESTRO's off-chip model ('step-tile'), no capacity limits.
  * What is missing is skipped with a note. Rows of strided layers under a mapping with a spatial
@@ -69,7 +71,8 @@ export interface MaestroComparison {
 type Row = Record<string, string>;
 
 function readCsv(file: string): Row[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  // Lines starting with '#' are comments (provenance notes in hand-typed fixtures).
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() && !l.trimStart().startsWith('#'));
   if (!lines.length) return [];
   const head = lines[0].split(',').map((h) => h.trim());
   return lines.slice(1).map((l) => {
@@ -143,8 +146,24 @@ export function compareWithMaestro(dir: string): MaestroComparison {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(dir, 'not a readable folder of MAESTRO outputs');
   const notes: string[] = [];
   const cache = new Map<string, ParsedLayer[] | null>();
-  const load = (folder: string): { parsed: ParsedLayer[]; simd: number } | null => {
-    const file = join(folder, 'mapping.m');
+  // A run's outputs/<run>/mapping.m, else the generated input inputs/mappings/<prefix>_<dataflow>.m
+  // that holds the layer (the maestro-dev layout keeps both).
+  const fallback = (dataflow: string, layer: string, sweep: boolean): string | null => {
+    const inputs = join(dir, 'inputs', 'mappings');
+    if (!existsSync(inputs)) return null;
+    for (const f of readdirSync(inputs).sort()) {
+      if (!f.endsWith(`_${dataflow}.m`) || f.startsWith('sweep_') !== sweep) continue;
+      const text = readFileSync(join(inputs, f), 'utf8');
+      if (new RegExp(`Layer\\s+${layer.replace(/[^A-Za-z0-9_]/g, '.')}\\s*\\{`).test(text)) return join(inputs, f);
+    }
+    return null;
+  };
+  const load = (folder: string, dataflow: string, layer: string, sweep: boolean): { parsed: ParsedLayer[]; simd: number } | null => {
+    let file = join(folder, 'mapping.m');
+    if (!existsSync(file)) {
+      const alt = fallback(dataflow, layer, sweep);
+      if (alt) file = alt;
+    }
     if (!cache.has(file)) {
       if (!existsSync(file)) {
         notes.push(`skipped ${file}: missing`);
@@ -177,7 +196,7 @@ export function compareWithMaestro(dir: string): MaestroComparison {
     readCsv(resultsFile).forEach((r, i) => {
       const line = i + 2;
       if (r.exit_status && r.exit_status !== '0') return void notes.push(`skipped ${resultsFile} row ${line}: MAESTRO exit status ${r.exit_status}`);
-      const got = load(join(dir, 'outputs', `${r.hw}__${r.set}_${r.dataflow}`));
+      const got = load(join(dir, 'outputs', `${r.hw}__${r.set}_${r.dataflow}`), r.dataflow, r.layer, false);
       if (!got) return;
       const p = got.parsed.find((x) => x.layer.name === r.layer);
       if (!p) return void notes.push(`skipped ${resultsFile} row ${line}: layer ${r.layer} not in its mapping.m`);
@@ -205,7 +224,7 @@ export function compareWithMaestro(dir: string): MaestroComparison {
       const bw = num(r, 'noc_bw', sweepFile, line);
       const hop = num(r, 'noc_hop_latency', sweepFile, line);
       const ob = num(r, 'offchip_bw', sweepFile, line);
-      const got = load(join(dir, 'outputs', 'sweep', `${r.dataflow}__nocbw${bwName(bw)}_hop${hop}_offchip${bwName(ob)}`));
+      const got = load(join(dir, 'outputs', 'sweep', `${r.dataflow}__nocbw${bwName(bw)}_hop${hop}_offchip${bwName(ob)}`), r.dataflow, r.layer, true);
       if (!got) return;
       const p = got.parsed.find((x) => x.layer.name === r.layer);
       if (!p) return void notes.push(`skipped ${sweepFile} row ${line}: layer ${r.layer} not in its mapping.m`);
