@@ -34,6 +34,16 @@ describe('cosearch hw with a lut-v1 hardware file', () => {
     expect(r.perLayer[i].engineLatencyS).toBe(Number(row[header.indexOf('latency_s')]));
   });
 
+  it('a file naming analytical-v1 explicitly runs like one without a model field', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-model-'));
+    fs.writeFileSync(path.join(dir, 'hw.json'), JSON.stringify({ model: 'analytical-v1', extends: 'eyeriss-65nm-v1' }));
+    const lenet = path.join(ROOT, 'experiments', 'networks', 'lenet5.json');
+    const a = cosearch(['--network', lenet, '--hardware', path.join(dir, 'hw.json'), '--json']);
+    const b = cosearch(['--network', lenet, '--hardware', 'eyeriss-65nm-v1', '--json']);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(JSON.parse(a.stdout).latencyS).toBe(JSON.parse(b.stdout).latencyS);
+  });
+
   it('a malformed table or an analytical-only flag: one line, exit 1', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-lut-cli-'));
     fs.writeFileSync(path.join(dir, 't.csv'), 'kind,batch,inFeatures,outFeatures,bits,latency_s,energy_j\ndense,1,4,4,8,abc,\n');

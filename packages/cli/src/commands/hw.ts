@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { DataError } from '@cosearch/core';
+import { DataError, stripModelField } from '@cosearch/core';
 import {
   compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type Scheme,
 } from '@cosearch/hardware';
@@ -26,7 +26,7 @@ function readJson(file: string): unknown {
 
 /** A hardware file (may start `"extends": "<preset>"`), or the name of a preset (`cosearch list hardware-presets`). */
 function loadHardware(arg: string): HardwareConfig {
-  return existsSync(arg) || arg.endsWith('.json') ? loadHardwareConfig(readJson(arg)) : getHardwarePreset(arg);
+  return existsSync(arg) || arg.endsWith('.json') ? loadHardwareConfig(stripModelField(readJson(arg), 'analytical-v1')) : getHardwarePreset(arg);
 }
 
 const si = (v: number, unit: string): string => {
