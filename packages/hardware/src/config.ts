@@ -53,17 +53,50 @@ export interface DvfsConfig {
   noc: OperatingPoint;
 }
 
+/**
+ * The buffer-to-PE distribution network inside the NPU (GLB ↔ PE clusters ↔ PEs), separate from
+ * the chip-level NoC between engines and memory. The same network parameters apply at every
+ * cluster level of a mapping (MAESTRO configures identical NoC levels).
+ */
+export interface DistributionConfig {
+  /** Bandwidth of each level, bits per NPU cycle (elements per cycle = bits / the layer's word width). */
+  bandwidthBitsPerCycle: number;
+  /** Hops from the buffer to the farthest unit of a level. */
+  hops: number;
+  /** Cycles per hop; every top-level step waits hops × hopLatencyCycles (MAESTRO d(T) = H + ⌈T/bw⌉ − 1). */
+  hopLatencyCycles: number;
+  /** One element sent to several units counts once on the network. */
+  multicast: boolean;
+  /** Partial sums are added in the network (adder tree) instead of each travelling to the buffer. */
+  spatialReduction: boolean;
+}
+
+/** What the mapper minimises when `npu.mapping` is "auto". */
+export type MapperObjective = 'latency' | 'energy' | 'edp';
+
 export interface NpuConfig {
-  /** Dataflow plug-in name (see `dataflowRegistry`), e.g. 'row-stationary-v1'. */
+  /** Dataflow plug-in name (see `dataflowRegistry`), e.g. 'row-stationary-v1'; names the default mapping. */
   dataflow: string;
+  /**
+   * Mapping of every layer: a template name (see `mappingTemplates`), "auto" (the mapper picks
+   * the best mapping per layer for `mapperObjective`), or directive text in MAESTRO syntax
+   * (`"SpatialMap(1,1) K; TemporalMap(16,16) C; Cluster(16, P); SpatialMap(1,1) C"`). Default:
+   * the template of `dataflow`.
+   */
+  mapping: string;
+  /** Mapper objective for `mapping: "auto"` (default 'edp', Timeloop's mapper default metric). */
+  mapperObjective: MapperObjective;
   peRows: number;
   peCols: number;
   /** Register file (scratchpad) per PE, bytes. */
   rfBytes: number;
   /** Global buffer, bytes. */
   glbBytes: number;
-  /** Global buffer ↔ PE array bandwidth, bits per NPU cycle. */
-  glbBandwidthBitsPerCycle: number;
+  /**
+   * Buffer-to-PE distribution network. Old configs' `glbBandwidthBitsPerCycle` (GLB ↔ array
+   * bandwidth) is read as `distribution.bandwidthBitsPerCycle`.
+   */
+  distribution: DistributionConfig;
   /** Overlap transfers with compute (runtime = max instead of sum). */
   doubleBuffering: boolean;
   /** Optional per-access energies replacing the technology-table defaults (for calibrated presets). */

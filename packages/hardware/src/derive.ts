@@ -3,7 +3,6 @@ import type { NpuParams } from './npu';
 import type { CimParams } from './cim';
 import type { VectorParams } from './vector';
 import type { NocParams } from './noc';
-import { getDataflow } from './dataflows/registry';
 import { dynamicEnergyScale } from './dvfs';
 import {
   LINK_ENERGY_J_PER_BIT_MM_32NM, ROUTER_ENERGY_J_PER_BIT_32NM, adcEnergyJ, addEnergyJ, dacEnergyJ, nodeEnergyScale, sramEnergyJPerBit,
@@ -30,9 +29,9 @@ export function derive(hw: HardwareConfig): Derived {
     const n = hw.npu;
     const rfJPerBit = n.rfEnergyJPerBit ?? sramEnergyJPerBit(n.rfBytes, node);
     npu = {
-      dataflow: getDataflow(n.dataflow),
+      mapping: n.mapping, mapperObjective: n.mapperObjective,
       rows: n.peRows, cols: n.peCols, rfBytes: n.rfBytes, glbBytes: n.glbBytes,
-      glbBandwidthBitsPerCycle: n.glbBandwidthBitsPerCycle, doubleBuffering: n.doubleBuffering,
+      distribution: n.distribution, doubleBuffering: n.doubleBuffering,
       frequencyHz: d.npu.frequencyHz, nodeNm: node, vScale: vNpu,
       macEnergyJ: n.macEnergyJ, rfJPerBit, glbJPerBit: n.glbEnergyJPerBit ?? sramEnergyJPerBit(n.glbBytes, node),
       interPeJPerBit: 2 * rfJPerBit,

@@ -38,7 +38,7 @@ function engineCost(l: LayerSpec, info: LayerInfo, engine: Engine, d: Derived, c
  */
 engineCosts.register({
   name: 'npu-analytical', model: '*', engine: 'npu', kinds: '*', priority: DEFAULT_ENGINE_COST_PRIORITY,
-  cost: (x) => npuLayerCost(x.shape!, x.derived.npu!),
+  cost: (x) => npuLayerCost(x.shape!, x.derived.npu!, x.layer.name),
 });
 engineCosts.register({
   name: 'cim-analytical', model: '*', engine: 'cim', kinds: '*', priority: DEFAULT_ENGINE_COST_PRIORITY,
@@ -215,6 +215,7 @@ function evaluateLayers(layers: readonly LayerSpec[], hw: HardwareConfig): Hardw
       bound: comp.nocS > core.latencyS ? 'noc' : core.bound,
     };
     if (core.source) Object.assign(perLayer[i], { source: core.source, sourceNote: core.sourceNote });
+    if (core.mapping) perLayer[i].mapping = core.mapping;
   }
   const intervalS = hw.mapping.pipeline ? Math.max(busy.npu, busy.cim, busy.vector) : latencyS;
   // Leakage: the whole chip leaks for the time each inference occupies it.

@@ -1,16 +1,20 @@
 import type { Shape } from './shape';
-import type { Dataflow } from './dataflows/types';
+import type { DistributionConfig, MapperObjective } from './config';
+import type { MappingCost, MappingHardware } from './mappings/types';
 import { macEnergyJ } from './tech';
-import { zeroEnergy, type Bound, type EngineCost } from './result';
+import { zeroEnergy, type Bound, type EngineCost, type EnergyBreakdown } from './result';
+import { mapLayer, type EnergyTable } from './mapper/map-layer';
 
 /** Everything the NPU model needs, as plain numbers (derived once per config in derive.ts). */
 export interface NpuParams {
-  dataflow: Dataflow;
+  /** Template name, or 'auto' (the mapper picks per layer). */
+  mapping: string;
+  mapperObjective: MapperObjective;
   rows: number;
   cols: number;
   rfBytes: number;
   glbBytes: number;
-  glbBandwidthBitsPerCycle: number;
+  distribution: DistributionConfig;
   doubleBuffering: boolean;
   frequencyHz: number;
   nodeNm: number;
@@ -26,82 +30,118 @@ export interface NpuParams {
 }
 
 /**
- * DRAM traffic of one layer (bytes per tensor). Activations stay in the GLB when input + output
- * fit in its usable part (half when double-buffered); static weights always stream from DRAM,
- * while the second operand of an activation × activation matmul (`dynamicWeights`, e.g. K or V)
- * is an activation too and stays on chip when all three fit. Otherwise the GLB is split between a
- * resident tile of one operand while the other streams past, and the cheaper loop order is taken:
- * Wb + Ib·⌈Wb/(cap/2)⌉ or Ib + Wb·⌈Ib/(cap/2)⌉; outputs are written once.
+ * Word width the engine's element counts are converted with: the wider operand (the engine
+ * counts elements; buses and buffers are sized in bits).
  */
-export function dramTraffic(wBytes: number, iBytes: number, oBytes: number, capBytes: number, dynamicWeights = false): { w: number; i: number; o: number } {
-  if (dynamicWeights && wBytes + iBytes + oBytes <= capBytes) return { w: 0, i: 0, o: 0 };
-  if (!dynamicWeights && iBytes + oBytes <= capBytes) return { w: wBytes, i: 0, o: 0 };
-  const half = capBytes / 2;
-  const weightsOuter = wBytes + iBytes * Math.ceil(wBytes / half);
-  const inputsOuter = iBytes + wBytes * Math.ceil(iBytes / half);
-  return weightsOuter <= inputsOuter
-    ? { w: wBytes, i: iBytes * Math.ceil(wBytes / half), o: oBytes }
-    : { w: wBytes * Math.ceil(iBytes / half), i: iBytes, o: oBytes };
+export function wordBits(s: Shape): number {
+  return Math.max(s.inBits, s.wBits);
 }
 
 /**
- * NPU cost of one MAC layer: compute cycles and GLB/RF counts from the dataflow template, DRAM
- * traffic from `dramTraffic`; each level's time = traffic / bandwidth and runtime = max(compute,
- * GLB, DRAM) with double buffering, their sum without (REFERENCES §4). Energy = Σ counts × energy
- * per access (MACs, RF, inter-PE, GLB reads+writes incl. DRAM fills, DRAM).
+ * The accelerator as the mapping engine sees it for one layer: bandwidths and capacities in
+ * elements of the layer's word width, DRAM bandwidth per NPU cycle.
  */
-export function npuLayerCost(s: Shape, p: NpuParams): EngineCost {
-  const df = p.dataflow.map(s, { rows: p.rows, cols: p.cols, rfBytes: p.rfBytes });
-  const wBytes = (s.weightCount * s.wBits) / 8;
-  const iBytes = (s.inputCount * s.inBits) / 8;
-  const oBytes = (s.outputCount * s.outBits) / 8;
-  const dram = dramTraffic(wBytes, iBytes, oBytes, p.doubleBuffering ? p.glbBytes / 2 : p.glbBytes, s.dynamicWeights);
-  const dramBytes = dram.w + dram.i + dram.o;
-  const glbArrayBits =
-    df.glbWeightReads * s.wBits + df.glbInputReads * s.inBits + (df.glbOutputReads + df.glbOutputWrites) * s.outBits;
-  const computeS = df.computeCycles / p.frequencyHz;
-  const glbS = glbArrayBits / p.glbBandwidthBitsPerCycle / p.frequencyHz;
-  const dramS = dramBytes / p.dramBytesPerS;
-  let latencyS: number;
-  let bound: Bound = 'compute';
-  if (p.doubleBuffering) {
-    latencyS = Math.max(computeS, glbS, dramS);
-    if (latencyS === dramS && dramS > computeS) bound = 'dram';
-    else if (latencyS === glbS && glbS > computeS) bound = 'glb';
-  } else {
-    latencyS = computeS + glbS + dramS;
-    bound = computeS >= glbS && computeS >= dramS ? 'compute' : dramS >= glbS ? 'dram' : 'glb';
-  }
-  const wordBits = Math.max(s.inBits, s.wBits);
+export function mappingHardware(s: Shape, p: NpuParams): MappingHardware {
+  const w = wordBits(s);
+  const d = p.distribution;
+  return {
+    numPes: p.rows * p.cols,
+    nocBandwidthElemsPerCycle: d.bandwidthBitsPerCycle / w,
+    nocHopLatencyCycles: d.hops * d.hopLatencyCycles,
+    multicast: d.multicast,
+    spatialReduction: d.spatialReduction,
+    offchipBandwidthElemsPerCycle: (p.dramBytesPerS * 8) / (p.frequencyHz * w),
+    l1SizeElems: Math.floor((p.rfBytes * 8) / w),
+    l2SizeElems: Math.floor((p.glbBytes * 8) / w),
+    doubleBuffering: p.doubleBuffering,
+    simdLanes: 1,
+  };
+}
+
+/** Per-element energies of each tensor at each level, J (what the mapper's energy objective and the NPU cost share). */
+export function energyTable(s: Shape, p: NpuParams): EnergyTable {
+  const v = p.vScale;
+  const bits = { input: s.inBits, filter: s.wBits, output: s.outBits };
+  const per = (jPerBit: number, scale: number) => ({ input: bits.input * jPerBit * scale, filter: bits.filter * jPerBit * scale, output: bits.output * jPerBit * scale });
+  return {
+    macJ: (p.macEnergyJ ?? macEnergyJ(s.inBits, s.wBits, p.nodeNm)) * v,
+    l1: per(p.rfJPerBit, v),
+    l2: per(p.glbJPerBit, v),
+    dram: per(p.dramJPerBit, 1),
+    interPeJ: s.outBits * p.interPeJPerBit * v,
+  };
+}
+
+/** Energy of one analysed mapping by component (MACs, RF = L1, inter-PE, GLB = L2 incl. DRAM fills, DRAM), J. */
+export function mappingEnergy(c: MappingCost, e: EnergyTable): Pick<EnergyBreakdown, 'mac' | 'rf' | 'interPe' | 'glb' | 'dram'> {
+  const level = (a: MappingCost['l1'], j: EnergyTable['l1']) =>
+    (a.input.read + a.input.write) * j.input + (a.filter.read + a.filter.write) * j.filter + (a.output.read + a.output.write) * j.output;
+  return { mac: c.macs * e.macJ, rf: level(c.l1, e.l1), interPe: c.interPe * e.interPeJ, glb: level(c.l2, e.l2), dram: level(c.dram, e.dram) };
+}
+
+const BOUND: Record<MappingCost['bound'], Bound> = { compute: 'compute', noc: 'glb', offchip: 'dram' };
+
+/**
+ * NPU cost of one MAC layer from its mapping (issue 13): the named template, or the mapper's best
+ * for `npu.mapping: "auto"`, analysed by the MAESTRO-style engine (`mappings/`). Runtime is the
+ * engine's per-step model (ingress, compute, egress per step; max with double buffering, sum
+ * without; distribution-network hop latency at every step; the GLB tiles' off-chip traffic
+ * against DRAM bandwidth); energy = Σ per-tensor access counts at DRAM, GLB (L2, fills included),
+ * RF (L1) and between PEs × the technology table's energy per bit × the tensor's bit width, plus
+ * MACs × E_MAC. A layer with G groups (grouped conv, batched matmul) runs its G problems one
+ * after another (the engine multiplies; depthwise layers map their channels instead).
+ */
+export function npuLayerCost(s: Shape, p: NpuParams, layerName?: string): EngineCost {
+  const hw = mappingHardware(s, p);
+  const e = energyTable(s, p);
+  const m = mapLayer(s, p, hw, e, layerName);
+  const c = m.cost;
+  const cycles = c.runtimeCycles;
+  const latencyS = cycles / p.frequencyHz;
+  const parts = mappingEnergy(c, e);
   const energy = zeroEnergy();
-  energy.mac = s.macs * (p.macEnergyJ ?? macEnergyJ(s.inBits, s.wBits, p.nodeNm)) * p.vScale;
-  energy.rf = df.rfAccesses * wordBits * p.rfJPerBit * p.vScale;
-  energy.interPe = df.interPeTransfers * wordBits * p.interPeJPerBit * p.vScale;
-  energy.glb = (glbArrayBits + dramBytes * 8) * p.glbJPerBit * p.vScale;
-  energy.dram = dramBytes * 8 * p.dramJPerBit;
+  energy.mac = parts.mac;
+  energy.rf = parts.rf;
+  energy.interPe = parts.interPe;
+  energy.glb = parts.glb;
+  energy.dram = parts.dram;
+  const dramBits = (c.dram.input.read + c.dram.input.write) * s.inBits + (c.dram.filter.read + c.dram.filter.write) * s.wBits +
+    (c.dram.output.read + c.dram.output.write) * s.outBits;
+  const dramBytes = dramBits / 8;
   return {
     engine: 'npu',
-    cycles: latencyS * p.frequencyHz,
+    cycles,
     latencyS,
     energy,
     energyJ: energy.mac + energy.rf + energy.interPe + energy.glb + energy.dram,
-    activeUnits: df.activePes,
-    utilisation: df.activePes / (p.rows * p.cols),
+    activeUnits: c.activePes,
+    utilisation: c.activePes / (p.rows * p.cols),
     crossbars: 0,
     adcConversions: 0,
     access: {
-      dramWeightReads: (dram.w * 8) / s.wBits,
-      dramInputReads: (dram.i * 8) / s.inBits,
-      dramOutputWrites: (dram.o * 8) / s.outBits,
-      glbWeightReads: df.glbWeightReads,
-      glbInputReads: df.glbInputReads,
-      glbOutputReads: df.glbOutputReads,
-      glbOutputWrites: df.glbOutputWrites,
-      rf: df.rfAccesses,
-      interPe: df.interPeTransfers,
+      dramWeightReads: c.dram.filter.read,
+      dramInputReads: c.dram.input.read,
+      dramOutputWrites: c.dram.output.write,
+      dramOutputReads: c.dram.output.read,
+      glbWeightReads: c.l2.filter.read,
+      glbInputReads: c.l2.input.read,
+      glbOutputReads: c.l2.output.read,
+      glbOutputWrites: c.l2.output.write,
+      rf: (c.l1.input.read + c.l1.input.write + c.l1.filter.read + c.l1.filter.write + c.l1.output.read + c.l1.output.write),
+      interPe: c.interPe,
     },
     dramBytes,
     localNocBytes: 0,
-    bound,
+    bound: BOUND[c.bound],
+    mapping: {
+      name: m.name,
+      directives: m.directives,
+      chosenBy: m.chosenBy,
+      stepBound: c.bound,
+      steps: c.steps,
+      ingressCyclesAvg: c.ingressDelayAvg,
+      computeCyclesAvg: c.computeDelayAvg,
+      egressCyclesAvg: c.egressDelayAvg,
+    },
   };
 }

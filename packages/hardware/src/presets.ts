@@ -25,8 +25,9 @@ function eyeriss(): unknown {
       // Timeloop Eyeriss-like global buffer: 16384 × 64 b = 128 KiB.
       glbBytes: 131072,
       // Timeloop's example reports compute-bound cycles (no buffer bandwidth cap): 1024 b/cycle
-      // keeps the GLB from limiting either reference layer (assumed).
-      glbBandwidthBitsPerCycle: 1024,
+      // keeps the GLB from limiting either reference layer (assumed). Eyeriss's GIN multicasts a
+      // packet to its PEs in one cycle (JSSC 2017): one hop of one cycle.
+      distribution: { bandwidthBitsPerCycle: 1024, hops: 1, hopLatencyCycles: 1, multicast: true, spatialReduction: true },
       doubleBuffering: true,
       // Accelergy 65 nm Eyeriss-like table: 8-bit MAC 0.21 pJ, GLB 18 pJ per 64-bit read.
       macEnergyJ: 0.21e-12,
@@ -48,10 +49,14 @@ function tpu(): unknown {
     technology: { nodeNm: 28, leakageWPerMm2: 0.01 },
     dvfs: { ...ALPHA_POWER, maxFrequencyAtNominalHz: 700e6, npu: { voltageV: 1.0, frequencyHz: 700e6 }, cim: { voltageV: 1.0, frequencyHz: 700e6 }, noc: { voltageV: 1.0, frequencyHz: 700e6 } },
     npu: {
-      dataflow: 'systolic-ws-v1', peRows: 256, peCols: 256, rfBytes: 4,
+      // A TPU PE holds one weight and streams im2col rows; a directive mapping cannot spread
+      // C·R·S over the rows, so the systolic template keeps a filter window per PE: 256 B per PE
+      // (assumed) lets that window, double-buffered, fit (the area counts it).
+      dataflow: 'systolic-ws-v1', peRows: 256, peCols: 256, rfBytes: 256,
       glbBytes: 24 * 1024 * 1024,
       // Unified buffer feeds 256 bytes per cycle into the array (ISCA 2017 Fig. 1).
-      glbBandwidthBitsPerCycle: 256 * 8 * 2,
+      // Systolic: operands move PE to PE, one hop of one cycle per step.
+      distribution: { bandwidthBitsPerCycle: 256 * 8 * 2, hops: 1, hopLatencyCycles: 1, multicast: true, spatialReduction: true },
       doubleBuffering: true,
     },
     vector: { lanes: 256 },
@@ -96,7 +101,9 @@ function edge(): unknown {
     technology: { nodeNm: 22, leakageWPerMm2: 0.003 },
     // Edge DVFS grid 0.6–1.0 V, 200 MHz–1 GHz (REFERENCES §4); f_max(0.9 V) = 894 MHz.
     dvfs: { ...ALPHA_POWER, maxFrequencyAtNominalHz: 1e9, npu: { voltageV: 0.9, frequencyHz: 800e6 }, cim: { voltageV: 0.9, frequencyHz: 800e6 }, noc: { voltageV: 0.9, frequencyHz: 800e6 } },
-    npu: { dataflow: 'weight-stationary-v1', peRows: 16, peCols: 16, rfBytes: 64, glbBytes: 262144, glbBandwidthBitsPerCycle: 512, doubleBuffering: true },
+    npu: { dataflow: 'weight-stationary-v1', peRows: 16, peCols: 16, rfBytes: 64, glbBytes: 262144,
+      // 512 b/cycle from the GLB to a 16×16 array over a 2-level bus (1 cycle per level, assumed).
+      distribution: { bandwidthBitsPerCycle: 512, hops: 2, hopLatencyCycles: 1, multicast: true, spatialReduction: true }, doubleBuffering: true },
     cim: {
       cellTech: 'rram', tiles: 2048, rows: 128, cols: 128, cellBits: 2, adcBits: 5, dacBits: 1, columnsPerAdc: 8,
       gMinSiemens: 1 / 1.7e6, gMaxSiemens: 1 / 100e3, readVoltageV: 0.55, readPulseS: 2e-9, differential: true,

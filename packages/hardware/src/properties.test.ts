@@ -53,9 +53,18 @@ interface Knob {
 const KNOBS: Knob[] = [
   { name: 'npu.peRows', scheme: 'npu-only', set: (h, hi) => { h.npu!.peRows = hi ? 64 : 4; }, effects: [[area, 1, true]] },
   { name: 'npu.peCols', scheme: 'npu-only', set: (h, hi) => { h.npu!.peCols = hi ? 64 : 4; }, effects: [[area, 1, true]] },
-  { name: 'npu.rfBytes', scheme: 'npu-only', set: (h, hi) => { h.npu!.rfBytes = hi ? 4096 : 16; }, effects: [[area, 1, true], [energy, 1, true]] },
+  // Low end 64 B: the templates' default tiles (a filter window per PE) must fit, or be shrunk to fit.
+  { name: 'npu.rfBytes', scheme: 'npu-only', set: (h, hi) => { h.npu!.rfBytes = hi ? 4096 : 64; }, effects: [[area, 1, true], [energy, 1, true]] },
   { name: 'npu.glbBytes', scheme: 'npu-only', set: (h, hi) => { h.npu!.glbBytes = hi ? 8 << 20 : 8 << 10; }, effects: [[area, 1, true]] },
-  { name: 'npu.glbBandwidthBitsPerCycle', scheme: 'npu-only', set: (h, hi) => { h.npu!.glbBandwidthBitsPerCycle = hi ? 1e6 : 1; }, effects: [[eng, -1, true]] },
+  // DRAM bandwidth now acts through the mapping's GLB-tile traffic (it used to be ideal tiling).
+  { name: 'dram.bandwidthBytesPerS (1e6 vs 1e9 B/s)', scheme: 'npu-only', set: (h, hi) => { h.dram.bandwidthBytesPerS = hi ? 1e9 : 1e6; }, effects: [[eng, -1, true]] },
+  { name: 'npu.distribution.bandwidthBitsPerCycle', scheme: 'npu-only', set: (h, hi) => { h.npu!.distribution.bandwidthBitsPerCycle = hi ? 1e6 : 1; }, effects: [[eng, -1, true]] },
+  // Hop latency is paid at every top-level step (MAESTRO d(T) = H + ⌈T/bw⌉ − 1): only the product hops × latency counts.
+  { name: 'npu.distribution.hopLatencyCycles', scheme: 'npu-only', set: (h, hi) => { h.npu!.distribution.hopLatencyCycles = hi ? 20 : 0; }, effects: [[eng, 1, true]] },
+  { name: 'npu.distribution.hops', scheme: 'npu-only', set: (h, hi) => { h.npu!.distribution.hops = hi ? 8 : 0; }, effects: [[eng, 1, true]] },
+  // Multicast counts an element sent to several units once; spatial reduction adds partial sums in the network.
+  { name: 'npu.distribution.multicast', scheme: 'npu-only', set: (h, hi) => { h.npu!.distribution.multicast = hi; h.npu!.distribution.bandwidthBitsPerCycle = 8; }, effects: [[eng, -1, false]] },
+  { name: 'npu.distribution.spatialReduction', scheme: 'npu-only', set: (h, hi) => { h.npu!.distribution.spatialReduction = hi; h.npu!.distribution.bandwidthBitsPerCycle = 8; }, effects: [[eng, -1, false]] },
   { name: 'npu.doubleBuffering', scheme: 'npu-only', set: (h, hi) => { h.npu!.doubleBuffering = hi; }, effects: [[eng, -1, true]] },
   { name: 'dram.bandwidthBytesPerS', scheme: 'npu-only', set: (h, hi) => { h.dram.bandwidthBytesPerS = hi ? 1e12 : 1e6; }, effects: [[eng, -1, true]] },
   { name: 'dram.energyJPerBit', scheme: 'npu-only', set: (h, hi) => { h.dram.energyJPerBit = hi ? 1e-10 : 1e-12; }, effects: [[energy, 1, true]] },
@@ -130,15 +139,19 @@ describe('property: no dead knobs, no NaN, no negatives', () => {
     });
   }
 
-  it('the dataflow choice is not a dead knob: the templates give different runtimes', () => {
+  it('the mapping choice is not a dead knob: the templates and auto give different runtimes', () => {
     const l: LayerSpec[] = [{ kind: 'conv', name: 'c', batch: 1, inChannels: 20, outChannels: 36, inHeight: 30, inWidth: 30, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, outHeight: 28, outWidth: 28 }];
-    const lat = ['weight-stationary-v1', 'output-stationary-v1', 'row-stationary-v1', 'input-stationary-v1', 'systolic-ws-v1'].map((df) => {
+    const names = ['weight-stationary-v1', 'output-stationary-v1', 'row-stationary-v1', 'input-stationary-v1', 'maestro-kcp-ws-v1', 'maestro-yxp-os-v1', 'auto'];
+    const lat = names.map((m) => {
       const hw = getHardwarePreset('edge-npu-cim-v1');
-      hw.npu!.dataflow = df;
+      hw.npu!.mapping = m;
+      hw.npu!.mapperObjective = 'latency';
       hw.mapping.scheme = 'npu-only';
       return evaluate(l, hw).latencyS;
     });
-    expect(new Set(lat).size).toBe(5);
+    expect(new Set(lat).size).toBe(names.length);
+    // The mapper's latency pick is no slower than any template.
+    expect(Math.min(...lat)).toBe(lat[lat.length - 1]);
   });
 
   it('more PEs are never slower when compute-bound (spatial templates)', () => {
@@ -148,7 +161,8 @@ describe('property: no dead knobs, no NaN, no negatives', () => {
         (l, df, r, c, dr, dc) => {
           const mk = (rows: number, cols: number) => {
             const hw = getHardwarePreset('edge-npu-cim-v1');
-            Object.assign(hw.npu!, { dataflow: df, peRows: rows, peCols: cols, glbBandwidthBitsPerCycle: 1e12, glbBytes: 1 << 30 });
+            Object.assign(hw.npu!, { mapping: df, peRows: rows, peCols: cols, glbBytes: 1 << 30, rfBytes: 1 << 16 });
+            Object.assign(hw.npu!.distribution, { bandwidthBitsPerCycle: 1e12, hopLatencyCycles: 0 });
             hw.dram.bandwidthBytesPerS = 1e18;
             hw.noc.linkWidthBits = hw.noc.flitBits = 1 << 20;
             hw.mapping.scheme = 'npu-only';

@@ -19,6 +19,8 @@ export interface AccessCounts {
   dramWeightReads: number;
   dramInputReads: number;
   dramOutputWrites: number;
+  /** NPU: partial sums read back from DRAM when the GLB cannot hold them (absent = 0). */
+  dramOutputReads?: number;
   glbWeightReads: number;
   glbInputReads: number;
   glbOutputReads: number;
@@ -33,6 +35,26 @@ export function zeroAccess(): AccessCounts {
 
 /** What limited a layer's runtime. */
 export type Bound = 'compute' | 'glb' | 'dram' | 'noc' | 'cim-write' | 'vector';
+
+/**
+ * The mapping an NPU layer ran with: template name (or the mapper's pick, `auto:<template>`), the
+ * directives as text, and what bounded its top-level steps.
+ */
+export interface LayerMapping {
+  /** Template the mapping comes from; for `npu.mapping: "auto"` the mapper's choice. */
+  name: string;
+  /** Directives outer → inner, MAESTRO syntax, e.g. `SpatialMap(1,1) K; TemporalMap(64,64) C; Cluster(64); SpatialMap(1,1) C`. */
+  directives: string;
+  /** 'config': the named template or written mapping as is; 'mapper': "auto", or a template whose tiles the mapper shrank to fit the buffers. */
+  chosenBy: 'config' | 'mapper';
+  /** What limited the top-level steps most often: compute, the distribution network, or off-chip bandwidth. */
+  stepBound: 'compute' | 'noc' | 'offchip';
+  /** Top-level steps and the average per-step ingress / compute / egress delays, cycles. */
+  steps: number;
+  ingressCyclesAvg: number;
+  computeCyclesAvg: number;
+  egressCyclesAvg: number;
+}
 
 /** One engine's cost for one layer, before NoC and leakage (memoised by shape). */
 export interface EngineCost {
@@ -58,6 +80,8 @@ export interface EngineCost {
   /** Set by table models (e.g. `lut-v1`): whether the figures were measured or estimated, and how. */
   source?: 'measured' | 'estimated';
   sourceNote?: string;
+  /** NPU layers: the mapping and its per-step bound. */
+  mapping?: LayerMapping;
 }
 
 /** One row of `perLayer`. */
@@ -86,6 +110,8 @@ export interface LayerResult {
   /** Table models only (`lut-v1`): 'measured' (a table row of this shape) or 'estimated', and the rule applied. */
   source?: 'measured' | 'estimated';
   sourceNote?: string;
+  /** NPU layers: the mapping (name, directives) and its per-step bound; absent on CIM and vector layers. */
+  mapping?: LayerMapping;
 }
 
 export interface HardwareResult {

@@ -1,6 +1,6 @@
 import { SearchSpace, type Candidate, type Choice, type Constraint, type Decision } from '@cosearch/core';
 import type { HardwareConfig, Scheme, Topology } from './config';
-import { dataflowRegistry } from './dataflows/registry';
+import { templateOfDataflow, universalTemplateNames } from './mapper/templates';
 import { maxFrequencyHz } from './dvfs';
 import { losslessAdcBits } from './crossbar';
 import { totalAreaMm2 } from './area';
@@ -11,6 +11,12 @@ import { validateHardwareConfig } from './validate';
 export interface HardwareSpaceOptions {
   /** Config the candidate modifies (default 'edge-npu-cim-v1'); fixes the DVFS law and the engines present. */
   base?: HardwareConfig;
+  /**
+   * NPU mapping choices: template names and "auto" (default: the templates that apply to every
+   * layer kind, and "auto").
+   */
+  mappings?: string[];
+  /** Legacy: adds an `hw.dataflow` decision (setting it also sets the mapping to the dataflow's template). */
   dataflows?: string[];
   peRows?: number[];
   peCols?: number[];
@@ -44,7 +50,7 @@ export const MIN_GLB_BYTES_PER_PE = 64;
 const d = (name: string, phase: string, choices: readonly Choice[], description: string): Decision => ({ name, phase, choices, description });
 
 /**
- * The hardware fragment of the joint search space: phase 'hardware' (NPU dataflow and array,
+ * The hardware fragment of the joint search space: phase 'hardware' (NPU mapping and array,
  * GLB, CIM tiles, crossbar size, ADC) and phase 'system' (execution scheme, V/f point shared by the
  * domains or one per domain, NoC topology/width/VCs/buffers, per-block engines), with the
  * constraints that make a combination infeasible. `applyHardwareCandidate` turns a candidate into a config.
@@ -54,8 +60,9 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
   const decisions: Decision[] = [];
   const constraints: Constraint[] = [];
   if (base.npu) {
+    if (options.dataflows) decisions.push(d('hw.dataflow', 'hardware', options.dataflows, 'NPU dataflow (its mapping template)'));
     decisions.push(
-      d('hw.dataflow', 'hardware', options.dataflows ?? dataflowRegistry.names(), 'NPU dataflow template'),
+      d('hw.mapping', 'hardware', options.mappings ?? [...universalTemplateNames(), 'auto'], 'NPU mapping: a template, or auto (the mapper picks per layer)'),
       d('hw.peRows', 'hardware', options.peRows ?? [8, 12, 16, 32], 'NPU PE array rows'),
       d('hw.peCols', 'hardware', options.peCols ?? [8, 14, 16, 32], 'NPU PE array columns'),
       d('hw.glbKiB', 'hardware', options.glbKiB ?? [32, 64, 128, 256, 512], 'NPU global buffer, KiB'),
@@ -161,9 +168,13 @@ function applyDecisions(base: HardwareConfig, c: Candidate): HardwareConfig {
   const num = (k: string) => c[k] as number;
   const has = (k: string) => c[k] !== undefined;
   const hw: HardwareConfig = { ...base };
-  if (base.npu && (has('hw.dataflow') || has('hw.peRows') || has('hw.peCols') || has('hw.glbKiB'))) {
+  if (base.npu && (has('hw.dataflow') || has('hw.mapping') || has('hw.peRows') || has('hw.peCols') || has('hw.glbKiB'))) {
     const npu = (hw.npu = { ...base.npu });
-    if (has('hw.dataflow')) npu.dataflow = c['hw.dataflow'] as string;
+    if (has('hw.dataflow')) {
+      npu.dataflow = c['hw.dataflow'] as string;
+      npu.mapping = templateOfDataflow(npu.dataflow);
+    }
+    if (has('hw.mapping')) npu.mapping = c['hw.mapping'] as string;
     if (has('hw.peRows')) npu.peRows = num('hw.peRows');
     if (has('hw.peCols')) npu.peCols = num('hw.peCols');
     if (has('hw.glbKiB')) npu.glbBytes = num('hw.glbKiB') * 1024;

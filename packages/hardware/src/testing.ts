@@ -10,7 +10,8 @@ export function computeBoundConfig(preset = 'edge-npu-cim-v1', edit: (hw: Hardwa
   hw.technology.leakageWPerMm2 = 0;
   hw.dram.bandwidthBytesPerS = 1e18;
   if (hw.npu) {
-    hw.npu.glbBandwidthBitsPerCycle = 1e12;
+    hw.npu.distribution.bandwidthBitsPerCycle = 1e12;
+    hw.npu.distribution.hopLatencyCycles = 0;
     hw.npu.glbBytes = 1 << 30;
   }
   hw.noc.linkWidthBits = hw.noc.flitBits = 1 << 20;

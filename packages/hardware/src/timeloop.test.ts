@@ -4,51 +4,89 @@ import ref from './__fixtures__/timeloop-eyeriss.json';
 import chip from './__fixtures__/eyeriss-chip.json';
 
 /**
+ * The spatial structure Timeloop's mapper found for the Eyeriss-like array (REFERENCES §4: 0.75
+ * utilisation for C = 3, 1.0 for C = 128): filter rows × input channels (R·C) on the 12 rows,
+ * output rows (Y′) on the 14 columns. As directives: 14 clusters of 12 PEs take one output row
+ * each; inside, C over 4 sub-clusters of R = 3 PEs, each PE one filter row (Eyeriss pairing of Y
+ * and R).
+ */
+const TIMELOOP_RS = "SpatialMap(1,1) Y'; TemporalMap(16,16) K; TemporalMap(4,4) C; TemporalMap(1,1) X'; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; " +
+  'Cluster(12, P); SpatialMap(1,1) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S';
+
+const layerOf = (r: (typeof ref.layers)[number]) => {
+  const inSize = (r.P - 1) * r.stride + r.R;
+  return conv2d({ name: r.name, inChannels: r.C, outChannels: r.M, inHeight: inSize, inWidth: inSize, kernel: r.R, stride: r.stride, padding: 'valid', bits: 8 });
+};
+
+/**
  * Timeloop Eyeriss-like reference outputs (REFERENCES §4). Tolerances:
- * - cycles: exact (0.1 %) — the row-stationary template's spatial utilisation (R·C on 12 rows,
- *   P on 14 columns) is the one Timeloop's mapper found (0.75 for C = 3, 1.0 for C = 128);
- * - energy per MAC: ±25 % — our RF and inter-PE energies come from the Horowitz capacity fit and
- *   Eyeriss normalised costs instead of Accelergy's per-scratchpad table, and our closed-form
- *   reuse replaces Timeloop's searched mapping (first layer: +23 %, second: −5 %).
+ * - cycles: exact (0.1 %) under the mapping Timeloop's mapper found, compute-bound as Timeloop's
+ *   example reports them (no distribution-network or DRAM limit, no hop latency);
+ * - energy per MAC: ±25 % for the mapper's energy-best mapping on the Eyeriss preset (Timeloop's
+ *   mapper searches too). Our RF and inter-PE energies come from the Horowitz capacity fit and
+ *   Eyeriss normalised costs instead of Accelergy's per-scratchpad table.
  */
 describe('Timeloop Eyeriss-like reference', () => {
-  const hw = getHardwarePreset('eyeriss-65nm-v1');
   for (const r of ref.layers) {
-    it(`${r.name}: cycles exact, energy per MAC within 25 %`, () => {
-      const inSize = (r.P - 1) * r.stride + r.R;
-      const l = conv2d({ name: r.name, inChannels: r.C, outChannels: r.M, inHeight: inSize, inWidth: inSize, kernel: r.R, stride: r.stride, padding: 'valid', bits: 8 });
-      const res = evaluate([l], hw);
-      const row = res.perLayer[0];
+    it(`${r.name}: cycles exact under the mapping Timeloop found`, () => {
+      const hw = getHardwarePreset('eyeriss-65nm-v1');
+      hw.npu!.mapping = TIMELOOP_RS;
+      hw.npu!.distribution.bandwidthBitsPerCycle = 1e12;
+      hw.npu!.distribution.hopLatencyCycles = 0;
+      hw.dram.bandwidthBytesPerS = 1e18;
+      const row = evaluate([layerOf(r)], hw).perLayer[0];
       expect(row.macs).toBe(r.macs);
       expect(row.bound).toBe('compute');
       expect(Math.abs(row.cycles - r.cycles) / r.cycles).toBeLessThan(1e-3);
-      const pJ = (row.energyJ / row.macs) * 1e12;
-      expect(Math.abs(pJ - r.pJPerMac) / r.pJPerMac).toBeLessThan(0.25);
     });
   }
+
+  const energyWithin = (r: (typeof ref.layers)[number]) => {
+    const hw = getHardwarePreset('eyeriss-65nm-v1');
+    hw.npu!.mapping = 'auto';
+    hw.npu!.mapperObjective = 'energy';
+    const row = evaluate([layerOf(r)], hw).perLayer[0];
+    const pJ = (row.energyJ / row.macs) * 1e12;
+    expect(Math.abs(pJ - r.pJPerMac) / r.pJPerMac).toBeLessThan(0.25);
+  };
+  it(`${ref.layers[0].name}: energy per MAC of the mapper's energy-best mapping within 25 %`, () => energyWithin(ref.layers[0]));
+  // Known miss: 4.26 pJ/MAC (+42 %; the first layer gives 5.86, +7 %). DRAM is 2.23 pJ/MAC of it:
+  // the engine's DRAM model refetches the weights 56× and spills partial sums (7× the outputs)
+  // of tensors that do not fit the GLB whole, where Timeloop keeps tiles resident. Kept failing
+  // on purpose: it flips when the DRAM model improves.
+  it.failing(`${ref.layers[1].name}: energy per MAC of the mapper's energy-best mapping within 25 % (known miss)`, () => energyWithin(ref.layers[1]));
 });
 
 /**
  * Eyeriss chip, AlexNet CONV1–5 (grouped conv2/4/5), batch 4, 16-bit: 35 frames/s at 278 mW
- * (JSSC 2017). Tolerance ±40 % on frames/s and ±30 % on power: the chip's measured throughput
- * includes mapping restrictions and its 64-bit off-chip link, which our per-layer closed form
- * (compute-bound here, 90–96 % utilisation) does not model; we get 47 frames/s (+35 %) and 241 mW (−13 %).
+ * (JSSC 2017). The chip's row-stationary mapping puts R × Y′ on the array: 5 × 27 = 135 active
+ * PEs on CONV2 (issue 13, from the chip's per-layer table).
  */
 describe('Eyeriss chip: AlexNet CONV layers', () => {
-  it('frames/s within 40 % and power within 30 % of the measurement', () => {
-    const b = chip.batch, bits = chip.bits;
-    const layers = [
-      conv2d({ name: 'conv1', batch: b, inChannels: 3, outChannels: 96, inHeight: 227, inWidth: 227, kernel: 11, stride: 4, padding: 'valid', bits }),
-      conv2d({ name: 'conv2', batch: b, inChannels: 96, outChannels: 256, inHeight: 31, inWidth: 31, kernel: 5, padding: 'valid', groups: 2, bits }),
-      conv2d({ name: 'conv3', batch: b, inChannels: 256, outChannels: 384, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', bits }),
-      conv2d({ name: 'conv4', batch: b, inChannels: 384, outChannels: 384, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', groups: 2, bits }),
-      conv2d({ name: 'conv5', batch: b, inChannels: 384, outChannels: 256, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', groups: 2, bits }),
-    ];
+  const b = chip.batch, bits = chip.bits;
+  const layers = [
+    conv2d({ name: 'conv1', batch: b, inChannels: 3, outChannels: 96, inHeight: 227, inWidth: 227, kernel: 11, stride: 4, padding: 'valid', bits }),
+    conv2d({ name: 'conv2', batch: b, inChannels: 96, outChannels: 256, inHeight: 31, inWidth: 31, kernel: 5, padding: 'valid', groups: 2, bits }),
+    conv2d({ name: 'conv3', batch: b, inChannels: 256, outChannels: 384, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', bits }),
+    conv2d({ name: 'conv4', batch: b, inChannels: 384, outChannels: 384, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', groups: 2, bits }),
+    conv2d({ name: 'conv5', batch: b, inChannels: 384, outChannels: 256, inHeight: 15, inWidth: 15, kernel: 3, padding: 'valid', groups: 2, bits }),
+  ];
+
+  it('MACs exact; row-stationary R × Y′ uses the chip\'s 135 PEs on CONV2', () => {
     const r = evaluate(layers, getHardwarePreset('eyeriss-65nm-v1'));
     // 666 M MACs per image (AlexNet CONV layers).
     expect(Math.abs(r.macs / b - 665.8e6) / 665.8e6).toBeLessThan(0.005);
-    const fps = b / r.latencyS;
-    expect(Math.abs(fps - chip.framesPerS) / chip.framesPerS).toBeLessThan(0.4);
+    expect(r.perLayer[1].mapping!.name).toBe('row-stationary-v1');
+    expect(r.perLayer[1].activeUnits).toBe(135);
     expect(Math.abs(r.powerW - chip.powerW) / chip.powerW).toBeLessThan(0.3);
+  });
+
+  // Known miss: 18.0 frames/s (−49 %). The template maps one R × Y′ set (39 PEs on CONV3–5, where
+  // the chip replicates the set over 4 filter groups to use 156). "auto" (latency) reaches
+  // 46.5 frames/s (+33 %): compute-bound at 151–165 active PEs, while the chip loses time to
+  // its 64-bit buses and off-chip link, which the preset does not describe.
+  it.failing('frames/s within 15 % of the measurement (known miss)', () => {
+    const r = evaluate(layers, getHardwarePreset('eyeriss-65nm-v1'));
+    expect(Math.abs(b / r.latencyS - chip.framesPerS) / chip.framesPerS).toBeLessThan(0.15);
   });
 });

@@ -2,10 +2,11 @@ import {
   ConfigError, asObject, booleanField, numberField, oneOf, rejectUnknownKeys, stringField, type Obj,
 } from '@cosearch/core';
 import type {
-  AssignedEngine, CimConfig, DvfsConfig, HardwareConfig, MappingConfig, NocConfig, NpuConfig, OperatingPoint, Placement,
+  AssignedEngine, CimConfig, DistributionConfig, DvfsConfig, HardwareConfig, MappingConfig, NocConfig, NpuConfig, OperatingPoint, Placement,
 } from './config';
 import { dataflowRegistry } from './dataflows/registry';
 import { maxFrequencyHz } from './dvfs';
+import { customTemplate, isDirectiveText, mappingTemplateNames, templateOfDataflow } from './mapper/templates';
 
 const POS = { above: 0 };
 const POS_INT = { min: 1, integer: true };
@@ -43,15 +44,53 @@ function dvfs(o: Obj, p: string): DvfsConfig {
   return d;
 }
 
+/**
+ * The distribution network: `npu.distribution`, or for old configs the GLB ↔ array bandwidth
+ * `npu.glbBandwidthBitsPerCycle` (one of the two names, not both) with default hops and latency.
+ */
+function distribution(o: Obj, p: string): DistributionConfig {
+  const legacy = o.glbBandwidthBitsPerCycle !== undefined ? numberField(o, 'glbBandwidthBitsPerCycle', p, POS) : undefined;
+  const dp = `${p}.distribution`;
+  const d = o.distribution === undefined ? {} : asObject(o.distribution, dp);
+  rejectUnknownKeys(d, dp, ['bandwidthBitsPerCycle', 'hops', 'hopLatencyCycles', 'multicast', 'spatialReduction']);
+  if (legacy !== undefined && d.bandwidthBitsPerCycle !== undefined) {
+    throw new ConfigError(`${p}.glbBandwidthBitsPerCycle`, legacy, `absent when ${dp}.bandwidthBitsPerCycle is given (it is the old name of that field)`);
+  }
+  if (legacy === undefined && d.bandwidthBitsPerCycle === undefined) {
+    throw new ConfigError(`${dp}.bandwidthBitsPerCycle`, undefined, 'a number > 0 (bits per NPU cycle; old configs: npu.glbBandwidthBitsPerCycle)');
+  }
+  return {
+    bandwidthBitsPerCycle: legacy ?? numberField(d, 'bandwidthBitsPerCycle', dp, POS),
+    // One hop of one cycle per level by default (MAESTRO's defaults: --noc_hops=1, --noc_hop_latency=1).
+    hops: numberField(d, 'hops', dp, { min: 0, integer: true }, 1),
+    hopLatencyCycles: numberField(d, 'hopLatencyCycles', dp, { min: 0 }, 1),
+    multicast: booleanField(d, 'multicast', dp, true),
+    spatialReduction: booleanField(d, 'spatialReduction', dp, true),
+  };
+}
+
+/** A template name, "auto", or directive text (parsed here so a syntax error names the field). */
+function mappingField(v: unknown, path: string): string {
+  if (typeof v === 'string' && isDirectiveText(v)) {
+    customTemplate(v);
+    return v;
+  }
+  return oneOf(v, path, ['auto', ...mappingTemplateNames()]);
+}
+
 function npu(o: Obj, p: string): NpuConfig {
-  rejectUnknownKeys(o, p, ['dataflow', 'peRows', 'peCols', 'rfBytes', 'glbBytes', 'glbBandwidthBitsPerCycle', 'doubleBuffering', 'macEnergyJ', 'rfEnergyJPerBit', 'glbEnergyJPerBit']);
+  rejectUnknownKeys(o, p, ['dataflow', 'mapping', 'mapperObjective', 'peRows', 'peCols', 'rfBytes', 'glbBytes', 'glbBandwidthBitsPerCycle', 'distribution',
+    'doubleBuffering', 'macEnergyJ', 'rfEnergyJPerBit', 'glbEnergyJPerBit']);
+  const dataflow = oneOf(o.dataflow, `${p}.dataflow`, dataflowRegistry.names());
   const cfg: NpuConfig = {
-    dataflow: oneOf(o.dataflow, `${p}.dataflow`, dataflowRegistry.names()),
+    dataflow,
+    mapping: o.mapping === undefined ? templateOfDataflow(dataflow) : mappingField(o.mapping, `${p}.mapping`),
+    mapperObjective: o.mapperObjective === undefined ? 'edp' : oneOf(o.mapperObjective, `${p}.mapperObjective`, ['latency', 'energy', 'edp'] as const),
     peRows: numberField(o, 'peRows', p, POS_INT),
     peCols: numberField(o, 'peCols', p, POS_INT),
     rfBytes: numberField(o, 'rfBytes', p, POS_INT),
     glbBytes: numberField(o, 'glbBytes', p, POS_INT),
-    glbBandwidthBitsPerCycle: numberField(o, 'glbBandwidthBitsPerCycle', p, POS),
+    distribution: distribution(o, p),
     doubleBuffering: booleanField(o, 'doubleBuffering', p, true),
   };
   for (const k of ['macEnergyJ', 'rfEnergyJPerBit', 'glbEnergyJPerBit'] as const) {

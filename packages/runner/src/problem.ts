@@ -39,6 +39,8 @@ export interface LayerCost {
   unit: string;
   latencyS: number;
   energyJ: number;
+  /** The layer's mapping on its unit (e.g. an NPU mapping template and its directives), if the problem has one. */
+  mapping?: string;
 }
 
 export interface Problem {

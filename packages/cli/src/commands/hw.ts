@@ -42,16 +42,27 @@ function table(rows: string[][]): string {
 }
 
 function printResult(r: HardwareResult, hw: HardwareConfig): void {
-  const rows = [['layer', 'kind', 'engine', 'MACs', 'cycles', 'latency', 'energy', 'util', 'PEs/xbars', 'DRAM rd+wr', 'bound']];
+  const rows = [['layer', 'kind', 'engine', 'MACs', 'cycles', 'latency', 'energy', 'util', 'PEs/xbars', 'DRAM rd+wr', 'bound', 'mapping', 'step bound']];
   for (const x of r.perLayer) {
     const a = x.access;
     rows.push([
       x.name, x.kind, x.engine, x.macs ? si(x.macs, '') : '-', si(x.cycles, ''), si(x.latencyS, 's'), si(x.energyJ, 'J'),
       x.utilisation.toFixed(2), x.engine === 'cim' ? `${x.crossbars}` : x.activeUnits.toFixed(1),
-      si(a.dramWeightReads + a.dramInputReads + a.dramOutputWrites, 'w'), x.bound,
+      si(a.dramWeightReads + a.dramInputReads + a.dramOutputWrites + (a.dramOutputReads ?? 0), 'w'), x.bound,
+      x.mapping ? x.mapping.name : '-', x.mapping ? x.mapping.stepBound : '-',
     ]);
   }
   process.stdout.write(`${table(rows)}\n\n`);
+  // The directives of each distinct NPU mapping, once (the table shows only its name).
+  const shown = new Set<string>();
+  for (const x of r.perLayer) {
+    if (!x.mapping) continue;
+    const line = `${x.mapping.name}: ${x.mapping.directives}`;
+    if (shown.has(line)) continue;
+    shown.add(line);
+    process.stdout.write(`mapping of ${x.name}${x.mapping.chosenBy === 'mapper' ? ' (mapper)' : ''}: ${line}\n`);
+  }
+  if (shown.size) process.stdout.write('\n');
   const parts = Object.entries(r.breakdown).filter(([k, v]) => !k.startsWith('engine:') && v.energyJ > 0)
     .sort((a, b) => b[1].energyJ - a[1].energyJ).map(([k, v]) => `${k} ${((100 * v.energyJ) / r.energyJ).toFixed(1)}%`);
   process.stdout.write(

@@ -142,7 +142,10 @@ class CosearchProblem implements Problem {
   breakdown(c: Candidate): LayerCost[] {
     return this.hardware(c)
       .perLayer.filter((l) => l.latencyS > 0 || l.energyJ > 0)
-      .map((l) => ({ layer: l.name, unit: l.engine.toUpperCase(), latencyS: l.latencyS, energyJ: l.energyJ }));
+      .map((l) => ({
+        layer: l.name, unit: l.engine.toUpperCase(), latencyS: l.latencyS, energyJ: l.energyJ,
+        ...(l.mapping ? { mapping: `${l.mapping.name} (${l.mapping.stepBound}-bound): ${l.mapping.directives}` } : {}),
+      }));
   }
 
   describe() {
