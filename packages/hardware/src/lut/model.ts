@@ -119,12 +119,15 @@ export function evaluateLut(layers: readonly LayerSpec[], cfg: LutConfig): LutRe
   const data: LutData = { index, rule: cfg.rule, engine: cfg.engine };
   const r = evaluateModel(layers, cfg.fallback, { id: 'lut-v1', token: `lut${id}|${cfg.rule}|${cfg.engine}|`, data });
   let measured = 0;
-  const perLayer = r.perLayer.map((row): LayerResult => {
+  // Rows are fresh objects of this call (only their sub-objects are memoised): labelled in place.
+  for (const row of r.perLayer as LayerResult[]) {
     if (row.source === 'measured') measured++;
-    if (row.source) return row;
-    return { ...row, source: 'estimated', sourceNote: row.engine === 'vector' ? 'vector unit: analytical' : `${row.engine} is not the table's engine: analytical` };
-  });
-  return { ...r, perLayer, lut: { file: cfg.table.file, rule: cfg.rule, engine: cfg.engine, measured, estimated: perLayer.length - measured } };
+    else if (!row.source) {
+      row.source = 'estimated';
+      row.sourceNote = row.engine === 'vector' ? 'vector unit: analytical' : `${row.engine} is not the table's engine: analytical`;
+    }
+  }
+  return Object.assign(r, { lut: { file: cfg.table.file, rule: cfg.rule, engine: cfg.engine, measured, estimated: r.perLayer.length - measured } });
 }
 
 /** A knob on the fallback config (a copy, revalidated). */
