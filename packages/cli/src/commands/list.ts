@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { NotFoundError, rewardRegistry, type RegistryEntry } from '@cosearch/core';
+import { NotFoundError, hardwareModelRegistry, rewardRegistry, type RegistryEntry } from '@cosearch/core';
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
 import { executorRegistry, problemRegistry } from '@cosearch/runner';
@@ -19,6 +19,7 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   executors: () => executorRegistry.list() as RegistryEntry<unknown, never>[],
   dataflows: () => dataflowRegistry.list() as RegistryEntry<unknown, never>[],
   'hardware-presets': () => hardwarePresets.list() as RegistryEntry<unknown, never>[],
+  'hardware-models': () => hardwareModelRegistry.list() as RegistryEntry<unknown, never>[],
   devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
   sampling: () => samplingRegistry.list() as RegistryEntry<unknown, never>[],
   'device-models': () => deviceModelRegistry.list() as RegistryEntry<unknown, never>[],
