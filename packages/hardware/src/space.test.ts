@@ -48,6 +48,15 @@ describe('hardwareSpace', () => {
     }
   });
 
+  it('the mapping decision offers every template with a mapping for each layer kind, and auto', () => {
+    const d = hardwareSpace().decisions.find((x) => x.name === 'hw.mapping')!;
+    expect(d.choices).toEqual(['weight-stationary-v1', 'output-stationary-v1', 'row-stationary-v1', 'input-stationary-v1', 'systolic-ws-v1', 'auto']);
+    expect(hardwareSpace().has('hw.dataflow')).toBe(false);
+    const hw = applyHardwareCandidate(getHardwarePreset('edge-npu-cim-v1'), { 'hw.mapping': 'auto' });
+    expect(hw.npu!.mapping).toBe('auto');
+    expect(evaluate(hybrid, hw).perLayer.filter((r) => r.engine === 'npu').every((r) => r.mapping!.chosenBy === 'mapper')).toBe(true);
+  });
+
   it('applyHardwareCandidate writes each decision and leaves the base untouched', () => {
     const base = getHardwarePreset('edge-npu-cim-v1');
     const before = JSON.stringify(base);
@@ -57,6 +66,8 @@ describe('hardwareSpace', () => {
       'sys.nocLinkBits': 64, 'engine.attn1': 'npu', 'network.depth': 3,
     });
     expect(hw.npu!.dataflow).toBe('row-stationary-v1');
+    // Legacy decision: a dataflow also selects its mapping template.
+    expect(hw.npu!.mapping).toBe('row-stationary-v1');
     expect(hw.npu!.peRows).toBe(32);
     expect(hw.npu!.glbBytes).toBe(128 * 1024);
     expect(hw.cim!.rows).toBe(256);

@@ -23,11 +23,30 @@ describe('validateHardwareConfig', () => {
     [(o: any) => { o.npu.typo = 1; }, /invalid npu\.typo: got 1, expected a known field/],
     [(o: any) => { delete o.npu; delete o.cim; }, /an npu section, a cim section, or both/],
     [(o: any) => { delete o.cim; }, /invalid mapping\.scheme: got "cim-static", expected "npu-only"/],
+    [(o: any) => { o.npu.mapping = 'magic'; }, /invalid npu\.mapping: got "magic", expected one of "auto", .*"maestro-kcp-ws-v1"/],
+    [(o: any) => { o.npu.mapperObjective = 'speed'; }, /invalid npu\.mapperObjective: got "speed", expected one of "latency", "energy", "edp"/],
+    [(o: any) => { o.npu.mapping = 'SpatialMap(1,1) Q; TemporalMap(4,4) C'; }, /npu\.mapping directive 1/],
+    [(o: any) => { o.npu.mapping = 'SpatialMap(1,1) K; Cluster(300, P); SpatialMap(1,1) C'; }, /invalid npu\.mapping: got "SpatialMap.*Cluster\(300\) above the 256 PEs/],
+    [(o: any) => { o.npu.distribution.hops = -1; }, /invalid npu\.distribution\.hops: got -1/],
+    [(o: any) => { o.npu.distribution.bandwidthBitsPerCycle = 0; }, /invalid npu\.distribution\.bandwidthBitsPerCycle: got 0/],
+    [(o: any) => { o.npu.glbBandwidthBitsPerCycle = 64; }, /invalid npu\.glbBandwidthBitsPerCycle: got 64, expected absent when npu\.distribution\.bandwidthBitsPerCycle is given/],
   ])('names the wrong field, its value and what is allowed (%#)', (edit, message) => {
     const o = raw();
     edit(o);
     expect(() => validateHardwareConfig(o)).toThrow(ConfigError);
     expect(() => validateHardwareConfig(o)).toThrow(message);
+  });
+
+  it('old configs load: npu.glbBandwidthBitsPerCycle is the distribution bandwidth, the mapping is the dataflow\'s template', () => {
+    const o = raw();
+    o.npu.glbBandwidthBitsPerCycle = 256;
+    delete o.npu.distribution;
+    delete o.npu.mapping;
+    delete o.npu.mapperObjective;
+    const hw = validateHardwareConfig(o);
+    expect(hw.npu!.distribution).toEqual({ bandwidthBitsPerCycle: 256, hops: 1, hopLatencyCycles: 1, multicast: true, spatialReduction: true });
+    expect(hw.npu!.mapping).toBe('weight-stationary-v1');
+    expect(hw.npu!.mapperObjective).toBe('edp');
   });
 
   it('"extends" starts from a preset and deep-merges the rest; errors still name the field', () => {

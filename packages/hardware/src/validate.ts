@@ -96,6 +96,15 @@ function npu(o: Obj, p: string): NpuConfig {
   for (const k of ['macEnergyJ', 'rfEnergyJPerBit', 'glbEnergyJPerBit'] as const) {
     if (o[k] !== undefined) cfg[k] = numberField(o, k, p, POS);
   }
+  // A written mapping's numeric clusters must fit the array (layer-dependent checks run per layer).
+  if (isDirectiveText(cfg.mapping)) {
+    const pes = cfg.peRows * cfg.peCols;
+    for (const d of customTemplate(cfg.mapping).build(customTemplate(cfg.mapping).appliesTo[0], { rows: cfg.peRows, cols: cfg.peCols }).directives) {
+      if (d.kind === 'cluster' && typeof d.size === 'number' && d.size > pes) {
+        throw new ConfigError(`${p}.mapping`, cfg.mapping, `a mapping whose clusters fit the array (Cluster(${d.size}) above the ${pes} PEs of ${cfg.peRows}×${cfg.peCols})`);
+      }
+    }
+  }
   return cfg;
 }
 
