@@ -22,6 +22,15 @@ export function layerDimSize(layer: MappingLayer, d: Dim): number | undefined {
   return layer.dims[d];
 }
 
+type Node =
+  | { k: 'n'; v: number }
+  | { k: 'sz'; d: Dim; name: string }
+  | { k: 'neg'; a: Node }
+  | { k: '+' | '-' | '*'; a: Node; b: Node };
+
+// Parsed expressions by text: the same few strings ("Sz(R)", "8+Sz(S)-1") recur in every mapping.
+const parsed = new Map<string, Node>();
+
 /**
  * Evaluates a SizeExpr (an integer, or text over integers, `Sz(D)`, + − × * and parentheses) for
  * one layer. `field` names the directive in errors. Recursive descent: expr = term (± term)*,
@@ -33,6 +42,38 @@ export function evalSizeExpr(expr: SizeExpr, layer: MappingLayer, field = 'size'
     return expr;
   }
   const src = String(expr);
+  let node = parsed.get(src);
+  if (!node) {
+    node = parse(src, field);
+    if (parsed.size > 10000) parsed.clear();
+    parsed.set(src, node);
+  }
+  return evalNode(node, layer, field, src);
+}
+
+function evalNode(n: Node, layer: MappingLayer, field: string, src: string): number {
+  switch (n.k) {
+    case 'n':
+      return n.v;
+    case 'sz': {
+      const v = layerDimSize(layer, n.d);
+      if (v === undefined) {
+        throw new ConfigError(field, src, `dimensions of layer ${JSON.stringify(layer.name)} (${Object.keys(layer.dims).join(', ')}): it has no ${n.name}`);
+      }
+      return v;
+    }
+    case 'neg':
+      return -evalNode(n.a, layer, field, src);
+    case '+':
+      return evalNode(n.a, layer, field, src) + evalNode(n.b, layer, field, src);
+    case '-':
+      return evalNode(n.a, layer, field, src) - evalNode(n.b, layer, field, src);
+    default:
+      return evalNode(n.a, layer, field, src) * evalNode(n.b, layer, field, src);
+  }
+}
+
+function parse(src: string, field: string): Node {
   let i = 0;
   const fail = (what: string): never => {
     throw new ConfigError(field, src, `a size expression (integers, Sz(D), + - * and parentheses): ${what} at character ${i + 1}`);
@@ -40,12 +81,12 @@ export function evalSizeExpr(expr: SizeExpr, layer: MappingLayer, field = 'size'
   const ws = (): void => {
     while (i < src.length && /\s/.test(src[i])) i++;
   };
-  const factor = (): number => {
+  const factor = (): Node => {
     ws();
     const ch = src[i];
-    if (ch === '-') {
+    if (ch === '-' || ch === '−') {
       i++;
-      return -factor();
+      return { k: 'neg', a: factor() };
     }
     if (ch === '(') {
       i++;
@@ -58,41 +99,37 @@ export function evalSizeExpr(expr: SizeExpr, layer: MappingLayer, field = 'size'
     if (ch !== undefined && /[0-9]/.test(ch)) {
       const m = /^[0-9]+/.exec(src.slice(i))!;
       i += m[0].length;
-      return Number(m[0]);
+      return { k: 'n', v: Number(m[0]) };
     }
     const sz = /^Sz\s*\(\s*([A-Za-z]+'?)\s*\)/.exec(src.slice(i));
     if (sz) {
       const d = normaliseDim(sz[1]);
       if (!d) fail(`unknown dimension ${JSON.stringify(sz[1])}`);
-      const v = layerDimSize(layer, d as Dim);
-      if (v === undefined) {
-        throw new ConfigError(field, src, `dimensions of layer ${JSON.stringify(layer.name)} (${Object.keys(layer.dims).join(', ')}): it has no ${sz[1]}`);
-      }
       i += sz[0].length;
-      return v;
+      return { k: 'sz', d: d as Dim, name: sz[1] };
     }
     return fail(ch === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(ch)}`);
   };
-  const term = (): number => {
+  const term = (): Node => {
     let v = factor();
     for (;;) {
       ws();
       if (src[i] === '*' || src[i] === '×') {
         i++;
-        v *= factor();
+        v = { k: '*', a: v, b: factor() };
       } else return v;
     }
   };
-  const sum = (): number => {
+  const sum = (): Node => {
     let v = term();
     for (;;) {
       ws();
       if (src[i] === '+') {
         i++;
-        v += term();
+        v = { k: '+', a: v, b: term() };
       } else if (src[i] === '-' || src[i] === '−') {
         i++;
-        v -= term();
+        v = { k: '-', a: v, b: term() };
       } else return v;
     }
   };
