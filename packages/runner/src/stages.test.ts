@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deterministicPart } from './journal';
 import { resumeRun, startRun } from './run';
-import { suiteTable, summariseRun, validateSuiteConfig } from './suite';
 
 /** Sequential co-search (network on a baseline hardware, then hardware for the best network). */
 const baseline = { 'npu.pes': 64, 'cim.arrays': 2, 'layer0.unit': 'npu', 'layer1.unit': 'cim', 'layer2.unit': 'npu', frequencyMHz: 400 };
@@ -45,27 +44,4 @@ describe('stages', () => {
   });
 });
 
-describe('suites', () => {
-  it('merges overrides per variant and tabulates mean ± std at matched accuracy', () => {
-    const s = validateSuiteConfig(
-      { suite: 's', base: config, override: { search: { batchSize: 8 } }, variants: [{ name: 'a' }, { name: 'b', override: { policy: { name: 'random-v1' } } }], seeds: [1, 2], matchAccuracy: 0.9 },
-      '/x/suite.json',
-    );
-    expect(s.base.search).toMatchObject({ batchSize: 8, workers: 0 });
-    const rec = (reward: number, accuracy: number, latencyS: number) => ({
-      index: 0, batch: 0, stage: 'j', phase: 'j', key: String(reward), candidate: {}, cached: false, reward,
-      metrics: { accuracy, latencyS, energyJ: 1, areaMm2: 2 },
-    });
-    const runs = [
-      summariseRun('a', 1, [rec(0.5, 0.95, 1e-3), rec(0.7, 0.85, 1e-4)], 0.9),
-      summariseRun('a', 2, [rec(0.6, 0.92, 3e-3)], 0.9),
-      summariseRun('b', 1, [rec(0.2, 0.5, 1)], 0.9),
-    ];
-    expect(runs[0]).toMatchObject({ bestReward: 0.7, matched: { accuracy: 0.95, latencyS: 1e-3 } });
-    expect(runs[2].matched).toBeNull();
-    const table = suiteTable(s, runs).split('\n');
-    // best reward: mean of 0.7 and 0.6, sample std 0.0707; latency mean 2e-3 ± 1.41e-3
-    expect(table[2]).toBe('| a | 2 | 0.6500 ± 0.0707 | 0.9350 ± 0.0212 | 2.00 ± 1.41 ms | 1.00 ± 0.00 J | 2.00 ± 0.00 mm² |');
-    expect(table[3]).toBe('| b | 1 | 0.2000 | – | – | – | – |');
-  });
-});
+// Suites (variants × seeds, statistics) are tested in suite.test.ts.
