@@ -24,3 +24,8 @@ export { analyticalModel, ANALYTICAL_KNOBS } from './model';
 export { lutModel, lutConfig, loadLutTable, validateLutConfig, evaluateLut, LUT_KNOBS, type LutConfig, type LutResult } from './lut/model';
 export { parseLutCsv, lutShape, lutBits, shapeMacs, LUT_SHAPE_FIELDS, type LutTable, type LutRow, type LutKind } from './lut/table';
 export { LutIndex, LUT_RULES, type LutRule, type LutEstimate } from './lut/lookup';
+export {
+  findMapping, searchMapping, exhaustiveMapping, mappingSpace, activePesBound, tileSizes, costEnergyJ, mapperScore, mappingFits, MapperError,
+  type MapperOptions, type MapperResult, type EnergyTable, type MappingCandidate,
+} from './mapper/index';
+export { mappingHardware, energyTable, mappingEnergy, wordBits, type NpuParams } from './npu';

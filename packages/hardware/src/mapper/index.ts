@@ -1,6 +1,6 @@
 import { ConfigError, type LayerSpec } from '@cosearch/core';
 import type { HardwareConfig, MapperObjective } from '../config';
-import { derive } from '../derive';
+import { cacheFor } from '../cache';
 import { canonicalShape } from '../shape';
 import { energyTable, mappingHardware } from '../npu';
 import { engineLayer, templatesFor } from './templates';
@@ -20,7 +20,7 @@ export { mappingSpace, activePesBound, tileSizes, type Candidate as MappingCandi
 export function findMapping(layer: LayerSpec, hw: HardwareConfig, options: { objective?: MapperObjective; memo?: boolean } = {}): MapperResult {
   const s = canonicalShape(layer);
   if (s === null) throw new ConfigError(`layer ${layer.name}.kind`, layer.kind, 'a MAC layer (conv, depthwise, dense, matmul) to map onto the NPU');
-  const p = derive(hw).npu;
+  const p = cacheFor(hw).derived.npu;
   if (p === undefined) throw new ConfigError('npu', undefined, 'an npu section (the mapper maps layers onto the NPU)');
   const ml = engineLayer(s, layer.name);
   const mhw = mappingHardware(s, p);
@@ -28,5 +28,5 @@ export function findMapping(layer: LayerSpec, hw: HardwareConfig, options: { obj
   const templates = templatesFor(ml.kind, p.rows, p.cols);
   return options.memo === false
     ? searchMapping(ml, templates, mhw, { objective, energy: energyTable(s, p) })
-    : bestMapping(ml, templates, mhw, objective, energyTable(s, p));
+    : bestMapping(ml, templates, mhw, objective, energyTable(s, p), false, `auto|${ml.kind}|${p.rows}x${p.cols}`);
 }

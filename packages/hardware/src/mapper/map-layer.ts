@@ -30,9 +30,15 @@ function layerKey(l: MappingLayer): string {
   return `${l.kind}|${Object.entries(l.dims).sort().map(([k, v]) => `${k}${v}`).join(',')}|${l.strideY},${l.strideX}|${l.groups ?? 1}`;
 }
 
+function hwKey(h: MappingHardware): string {
+  return `${h.numPes},${h.nocBandwidthElemsPerCycle},${h.nocHopLatencyCycles},${h.multicast},${h.spatialReduction},${h.offchipBandwidthElemsPerCycle},${h.l1SizeElems},${h.l2SizeElems},${h.doubleBuffering},${h.simdLanes},${h.offchipModel ?? ''}`;
+}
+
 /** Memoised `searchMapping` for one layer (cold: the search; warm: a map lookup). */
-export function bestMapping(layer: MappingLayer, templates: readonly Mapping[], hw: MappingHardware, objective: NpuParams['mapperObjective'], e: EnergyTable, tilesOnly = false): MapperResult {
-  const k = `${layerKey(layer)}|${templates.map((t) => `${t.name}:${JSON.stringify(t.directives)}`).join(',')}|${JSON.stringify(hw)}|${objective}|${JSON.stringify(e)}|${tilesOnly}`;
+export function bestMapping(layer: MappingLayer, templates: readonly Mapping[], hw: MappingHardware, objective: NpuParams['mapperObjective'], e: EnergyTable, tilesOnly = false, templatesKey?: string): MapperResult {
+  // Registry templates are fixed by (name, kind, array): the caller may name them instead of listing their directives.
+  const tk = templatesKey ?? templates.map((t) => `${t.name}:${JSON.stringify(t.directives)}`).join(',');
+  const k = `${layerKey(layer)}|${tk}|${hwKey(hw)}|${objective}|${e.macJ},${e.interPeJ},${Object.values(e.l1)},${Object.values(e.l2)},${Object.values(e.dram)}|${tilesOnly}`;
   let r = mapperMemo.get(k);
   if (r === undefined) {
     if (mapperMemo.size >= MAPPER_MEMO_MAX) mapperMemo.clear();
@@ -51,7 +57,7 @@ export function bestMapping(layer: MappingLayer, templates: readonly Mapping[], 
 export function mapLayer(s: Shape, p: NpuParams, hw: MappingHardware, e: EnergyTable, name = 'layer'): LayerMappingChoice {
   const layer = engineLayer(s, name);
   if (p.mapping === 'auto') {
-    const r = bestMapping(layer, templatesFor(layer.kind, p.rows, p.cols), hw, p.mapperObjective, e);
+    const r = bestMapping(layer, templatesFor(layer.kind, p.rows, p.cols), hw, p.mapperObjective, e, false, `auto|${layer.kind}|${p.rows}x${p.cols}`);
     return { name: r.mapping.name, directives: formatDirectives(r.mapping), cost: r.cost, chosenBy: 'mapper' };
   }
   const { mapping: m, layer: ml } = templateFor(p.mapping, layer, p.rows, p.cols);
