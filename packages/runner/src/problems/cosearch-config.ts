@@ -1,8 +1,10 @@
 import * as path from 'node:path';
-import { ConfigError, asObject, booleanField, hashString, numberField, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
+import { ConfigError, asObject, type CimTileParams, booleanField, hashString, numberField, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
 import { SYNTHETIC_DEFAULTS, datasetRegistry, validateDatasetConfig, type ResolvedDatasetConfig } from '@cosearch/datasets';
-import { getHardwarePreset, validateHardwareConfig, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
+import { cimTileParams, getHardwarePreset, validateHardwareConfig, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
 import { validateSupernetConfig, type SupernetConfig } from '@cosearch/supernet';
+import { devicePresets } from '@cosearch/cim-training';
+import { checkCimTile } from './cim-accuracy';
 
 /**
  * Config sections of the `cosearch-v1` problem (network × hardware co-search on a dataset):
@@ -27,9 +29,20 @@ export interface HardwareSection {
   space: Omit<HardwareSpaceOptions, 'base'>;
 }
 
+/** Accuracy models of CIM-mapped layers (cim-accuracy.ts). */
+export const CIM_ACCURACY_MODELS = ['tile-v1', 'weights-v1'] as const;
+export type CimAccuracyModel = (typeof CIM_ACCURACY_MODELS)[number];
+
 export interface CimAccuracy {
+  /** `tile-v1`: tile-accurate (the candidate's DAC/ADC/cell bits, crossbar rows, device); `weights-v1`: programmed weights only. */
+  model: CimAccuracyModel;
   device: string;
-  weightBits: number | null;
+  /** Signed weight bits on the crossbars (default: network.bits). */
+  weightBits: number;
+  /** Activation bits applied through the DACs (default: network.bits). */
+  inputBits: number;
+  /** Device read noise on every crossbar read (tile-v1 only). */
+  readNoise: boolean;
   /** Independent programmings (simulated chips) averaged per candidate. */
   chips: number;
   programmingNoise: number | null;
@@ -146,11 +159,13 @@ function validateNetwork(raw: unknown, shape: ReturnType<typeof datasetShape>, s
 }
 
 /** Supernet training options passed to `trainSupernet` (its own fields; numbers checked here). */
-const TRAIN_KEYS = ['phases', 'mode', 'epochs', 'steps', 'phase1Fraction', 'lr', 'phase2Lr', 'vitProbability', 'sampling', 'samplingParams', 'sharedLrScale', 'batchSize', 'weightDecay', 'logEvery', 'conflictEvery', 'checkpointEvery'];
+const TRAIN_KEYS = ['hardwareAwareSteps', 'hardwareAwareLr', 'phases', 'mode', 'epochs', 'steps', 'phase1Fraction', 'lr', 'phase2Lr', 'vitProbability', 'sampling', 'samplingParams', 'sharedLrScale', 'batchSize', 'weightDecay', 'logEvery', 'conflictEvery', 'checkpointEvery'];
 
 function validateTrain(raw: unknown): Obj {
   const o = asObject(raw ?? {}, 'network.train');
   rejectUnknownKeys(o, 'network.train', TRAIN_KEYS);
+  if (o.hardwareAwareSteps !== undefined) numberField(o, 'hardwareAwareSteps', 'network.train', { integer: true, min: 0 });
+  if (o.hardwareAwareLr !== undefined) numberField(o, 'hardwareAwareLr', 'network.train', { above: 0 });
   for (const k of ['epochs', 'lr', 'phase2Lr', 'sharedLrScale', 'weightDecay']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0 });
   for (const k of ['steps', 'batchSize', 'logEvery', 'checkpointEvery']) if (o[k] !== undefined) numberField(o, k, 'network.train', { integer: true, min: 1 });
   for (const k of ['phase1Fraction', 'vitProbability']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0, max: 1 });
@@ -158,18 +173,23 @@ function validateTrain(raw: unknown): Obj {
   return o;
 }
 
-function validateAccuracy(raw: unknown): AccuracySection {
+function validateAccuracy(raw: unknown, bits: number): AccuracySection {
   const p = 'accuracy';
   const o = asObject(raw ?? {}, p);
   rejectUnknownKeys(o, p, ['split', 'samples', 'calibrationSamples', 'cim']);
   let cim: CimAccuracy | null = null;
   if (o.cim !== undefined && o.cim !== null && o.cim !== false) {
     const c = asObject(o.cim, 'accuracy.cim');
-    rejectUnknownKeys(c, 'accuracy.cim', ['device', 'weightBits', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
+    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
     if (booleanField(c, 'enabled', 'accuracy.cim', true)) {
+      const device = stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1');
+      if (!deviceModelNames().includes(device)) throw new ConfigError('accuracy.cim.device', device, `one of ${deviceModelNames().join(', ')}`);
       cim = {
-        device: stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1'),
-        weightBits: c.weightBits === undefined ? null : numberField(c, 'weightBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }),
+        model: oneOf(c.model ?? 'tile-v1', 'accuracy.cim.model', CIM_ACCURACY_MODELS),
+        device,
+        weightBits: numberField(c, 'weightBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
+        inputBits: numberField(c, 'inputBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
+        readNoise: booleanField(c, 'readNoise', 'accuracy.cim', false),
         chips: numberField(c, 'chips', 'accuracy.cim', { integer: true, min: 1, max: 100 }, 3),
         programmingNoise: c.programmingNoise === undefined ? null : numberField(c, 'programmingNoise', 'accuracy.cim', { min: 0, max: 1 }),
         stuckProbability: c.stuckProbability === undefined ? null : numberField(c, 'stuckProbability', 'accuracy.cim', { min: 0, max: 1 }),
@@ -190,12 +210,52 @@ export function validateCosearchSections(sections: Record<string, unknown>, seed
   }
   const dataset = validateDatasetConfig(sections.dataset, datasetRegistry.names());
   const network = validateNetwork(sections.network, datasetShape(dataset), seed);
-  return { dataset, network, hardware: validateHardware(sections.hardware), accuracy: validateAccuracy(sections.accuracy) };
+  const hardware = validateHardware(sections.hardware);
+  const accuracy = validateAccuracy(sections.accuracy, network.bits);
+  if (accuracy.cim && accuracy.cim.model === 'tile-v1') checkCimSpace(hardware, accuracy.cim);
+  return { dataset, network, hardware, accuracy };
+}
+
+/**
+ * The tile-accurate model must be able to realise every tile the search can propose: the base
+ * tile, and each ADC-bits / crossbar-size option of the space on it (one line naming the field).
+ */
+function checkCimSpace(h: HardwareSection, cim: CimAccuracy): void {
+  const base = cimTileParams(h.base);
+  if (!base) return;
+  checkCimTile(base, cim, (k) => `hardware.overrides.cim.${k}`);
+  h.space.adcBits?.forEach((b, i) => checkCimTile({ ...base, adcBits: b }, cim, () => `hardware.space.adcBits[${i}]`));
+  h.space.xbarSize?.forEach((n, i) => checkCimTile({ ...base, rows: n, cols: n }, cim, () => `hardware.space.xbarSize[${i}]`));
 }
 
 /** Checkpoint folder: the configured one, or one in the shared cache named by a hash of everything that determines the weights. */
 export function checkpointDir(s: CosearchSections, cacheDir: string): string {
   if (s.network.checkpoint) return path.resolve(s.network.checkpoint);
-  const key = JSON.stringify({ dataset: s.dataset, supernet: s.network.supernet, train: s.network.train, seed: s.network.seed });
+  const hwa = Number(s.network.train.hardwareAwareSteps ?? 0) > 0 ? hardwareAwareContext(s) : undefined;
+  const key = JSON.stringify({ dataset: s.dataset, supernet: s.network.supernet, train: s.network.train, seed: s.network.seed, ...(hwa ? { hwa } : {}) });
   return path.join(cacheDir, `supernet-${s.dataset.name}-${hashString(key).toString(16).padStart(8, '0')}`);
+}
+
+/** Device presets the CIM accuracy models accept. */
+function deviceModelNames(): string[] {
+  return devicePresets.names();
+}
+
+/**
+ * What the hardware-aware supernet phase trains for (`network.train.hardwareAwareSteps` > 0):
+ * the base hardware's CIM tile, the ADC precisions the search may choose (one drawn per layer
+ * and step), and the device and bits of `accuracy.cim`. Part of the checkpoint key.
+ */
+export function hardwareAwareContext(s: CosearchSections): { tile: CimTileParams; adcBitsChoices: number[]; device: string; inputBits: number; weightBits: number; programmingNoise: number | null } {
+  const tile = cimTileParams(s.hardware.base);
+  if (!tile) throw new ConfigError('network.train.hardwareAwareSteps', s.network.train.hardwareAwareSteps, '0 for a hardware config without a CIM engine (the phase trains for its tile)');
+  const cim = s.accuracy.cim;
+  return {
+    tile,
+    adcBitsChoices: [...new Set(s.hardware.space.adcBits ?? [tile.adcBits])].sort((a, b) => a - b),
+    device: cim?.device ?? 'rram-neurram-v1',
+    inputBits: cim?.inputBits ?? s.network.bits,
+    weightBits: cim?.weightBits ?? s.network.bits,
+    programmingNoise: cim?.programmingNoise ?? null,
+  };
 }

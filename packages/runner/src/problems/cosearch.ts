@@ -1,18 +1,16 @@
 import {
-  Rng,
   SearchSpace,
-  hashString,
   type Candidate,
   type Metrics,
 } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset, take, type ImageSet } from '@cosearch/datasets';
-import { applyHardwareCandidate, evaluate as evaluateHardware, hardwareSpace, type HardwareResult } from '@cosearch/hardware';
+import { applyHardwareCandidate, cimTileParams, evaluate as evaluateHardware, hardwareSpace, type HardwareResult } from '@cosearch/hardware';
 import { Supernet, archFromCandidate, archKey, evaluateSubnet, subnetLayers, supernetSpace, type SubnetArch } from '@cosearch/supernet';
-import { programWeights } from '@cosearch/cim-training';
 import { registerProblem, type CandidateEvaluator, type LayerCost, type Problem, type ProblemContext } from '../problem';
 import { checkpointDir, validateCosearchSections, type CosearchSections } from './cosearch-config';
 import { ensureSupernet } from './supernet-cache';
+import { createCimAccuracy } from './cim-accuracy';
 
 /**
  * `cosearch-v1`: joint network × hardware co-search. The space is the supernet's network
@@ -20,12 +18,12 @@ import { ensureSupernet } from './supernet-cache';
  * `system`). A candidate is evaluated by
  *   accuracy — the subnet's inherited accuracy on a fixed subset of the validation split (BN
  *              re-calibrated), or with `accuracy.cim`, the mean over simulated chips of the
- *              accuracy with the weights of CIM-mapped layers as read back from a programmed
- *              RRAM array (cim-training `programWeights`);
+ *              accuracy with the CIM-mapped layers run on the candidate's own tile
+ *              (cim-accuracy.ts: tile-accurate by default, or programmed weights only);
  *   latency, energy, area — the hardware model on the subnet's layer list and the candidate's
  *              hardware configuration (preset + decisions).
- * Accuracy depends only on the network (and, with CIM, on which layers the design maps to CIM),
- * so it is memoised per worker.
+ * Accuracy depends only on the network (and, with CIM, on which layers the design maps to CIM
+ * and on the tile and device), so it is memoised per worker.
  */
 class CosearchProblem implements Problem {
   readonly space: SearchSpace;
@@ -74,44 +72,7 @@ class CosearchProblem implements Problem {
       return r.accuracy;
     };
 
-    /** Mean ± std accuracy over simulated chips, weights of CIM-mapped layers programmed (seeded by arch + mapping). */
-    const cimAccuracy = async (arch: SubnetArch, cimLayers: string[], clean: number) => {
-      const cim = s.accuracy.cim!;
-      const key = `cim:${archKey(arch)}:${cimLayers.join(',')}`;
-      const hit = accuracyMemo.get(key);
-      if (hit) return hit;
-      const onCim = new Set(cimLayers);
-      // supernet weight `X.w` belongs to layer `X` (dense, depthwise, 1×1) or `X.conv` (stem,
-      // transitions); the attention projections `X.q.w`, `X.k.w`, `X.v.w` form layer `X.qkv`
-      const mapped = (param: string) => {
-        const base = param.replace(/\.w$/, '');
-        return onCim.has(base) || onCim.has(`${base}.conv`) || onCim.has(base.replace(/\.[qkv]$/, '.qkv'));
-      };
-      const accs: number[] = [];
-      const root = new Rng(hashString(key) | 0);
-      for (let chip = 0; chip < cim.chips; chip++) {
-        const chipRng = root.fork(`chip-${chip}`);
-        const r = await evaluateSubnet(net, arch, evalSet, {
-          calibration,
-          weightTransform: (name, w) =>
-            mapped(name)
-              ? programWeights(w, {
-                  device: cim.device,
-                  rng: chipRng.fork(name),
-                  ...(cim.weightBits !== null ? { weightBits: cim.weightBits } : {}),
-                  ...(cim.programmingNoise !== null ? { programmingNoise: cim.programmingNoise } : {}),
-                  ...(cim.stuckProbability !== null ? { stuckProbability: cim.stuckProbability } : {}),
-                })
-              : w,
-        });
-        accs.push(r.accuracy);
-      }
-      const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
-      const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
-      const out = { accuracy: mean, std, clean };
-      accuracyMemo.set(key, out);
-      return out;
-    };
+    const cimAccuracy = s.accuracy.cim ? createCimAccuracy(net, evalSet, calibration, s.accuracy.cim) : null;
 
     return {
       async evaluate(c: Candidate) {
@@ -126,8 +87,8 @@ class CosearchProblem implements Problem {
         const extra: Record<string, number> = {
           powerW: hw.powerW, macs: hw.macs, cimLayers: cimLayers.length, cleanAccuracy: clean,
         };
-        if (s.accuracy.cim && cimLayers.length > 0) {
-          const r = await cimAccuracy(arch, cimLayers, clean);
+        if (cimAccuracy && cimLayers.length > 0) {
+          const r = await cimAccuracy(arch, cimLayers, cimTileParams(applyHardwareCandidate(s.hardware.base, c)), clean);
           accuracy = r.accuracy;
           extra.cimAccuracyStd = r.std;
         }
@@ -153,7 +114,7 @@ class CosearchProblem implements Problem {
       dataset: this.s.dataset.name,
       'hardware preset': this.s.hardware.preset,
       accuracy: this.s.accuracy.cim
-        ? `supernet (inherited weights) on ${this.s.accuracy.samples} ${this.s.accuracy.split} images; CIM layers programmed on ${this.s.accuracy.cim.chips} simulated ${this.s.accuracy.cim.device} chips`
+        ? `supernet (inherited weights) on ${this.s.accuracy.samples} ${this.s.accuracy.split} images; CIM layers ${this.s.accuracy.cim.model === 'tile-v1' ? "simulated tile-accurately with each design's own tile (DAC/ADC/cell bits, crossbar rows)" : 'with programmed weights'} on ${this.s.accuracy.cim.chips} simulated ${this.s.accuracy.cim.device} chips (${this.s.accuracy.cim.inputBits}-bit inputs, ${this.s.accuracy.cim.weightBits}-bit weights)`
         : `supernet (inherited weights) on ${this.s.accuracy.samples} ${this.s.accuracy.split} images`,
     };
   }

@@ -2,8 +2,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '@cosearch/backend';
 import { loadDataset } from '@cosearch/datasets';
-import { Supernet, trainSupernet, type TrainOptions } from '@cosearch/supernet';
-import type { CosearchSections } from './cosearch-config';
+import { Supernet, trainSupernet, type LinearOverrideFactory, type TrainOptions } from '@cosearch/supernet';
+import { createCimAwareLinear, resolveDevice } from '@cosearch/cim-training';
+import { hardwareAwareContext, type CosearchSections } from './cosearch-config';
+
+/**
+ * The per-step weight op of the hardware-aware phase: cim-training's CIM-aware op (straight-through
+ * weight and activation quantisation, programming noise drawn per step, partial-sum ADC error at a
+ * precision drawn per call from the search's ADC options) at the base hardware's tile.
+ */
+function cimAwareFactory(s: CosearchSections): LinearOverrideFactory {
+  const c = hardwareAwareContext(s);
+  const noise = c.programmingNoise ?? resolveDevice(c.device).programmingNoise;
+  return ({ rng }) => createCimAwareLinear({
+    tile: c.tile, device: c.device, inputBits: c.inputBits, weightBits: c.weightBits, adcBitsChoices: c.adcBitsChoices, programmingNoise: noise, rng,
+  });
+}
 
 /**
  * Makes sure a trained supernet checkpoint exists in `dir`: if not, trains one (config, seed and
@@ -69,6 +83,7 @@ async function train(s: CosearchSections, dir: string, log: (m: string) => void)
   const net = resume ? await Supernet.load(partial) : Supernet.create(s.network.supernet, s.network.seed);
   try {
     const options: TrainOptions = { seed: s.network.seed, checkpointEvery: 100, ...(s.network.train as TrainOptions), checkpointDir: partial, resume, log };
+    if (Number(s.network.train.hardwareAwareSteps ?? 0) > 0) options.linearOverride = cimAwareFactory(s);
     await trainSupernet(net, data, options);
     await net.save(partial);
     fs.rmSync(dir, { recursive: true, force: true });
