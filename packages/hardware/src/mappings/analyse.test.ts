@@ -173,6 +173,24 @@ describe('directions and determinism', () => {
     }
   });
 
+  it('without multicast or spatial reduction the network carries more and is never faster', () => {
+    for (const l of layers) {
+      for (const t of temps) {
+        const o = { nocBandwidthElemsPerCycle: 8, nocHopLatencyCycles: 1 };
+        const base = analyseMapping(l, tpl(t), hw(o));
+        const noMc = analyseMapping(l, tpl(t), hw({ ...o, multicast: false }));
+        const noRed = analyseMapping(l, tpl(t), hw({ ...o, spatialReduction: false }));
+        expect(noMc.runtimeCycles).toBeGreaterThanOrEqual(base.runtimeCycles);
+        expect(noMc.l2.input.read + noMc.l2.filter.read).toBeGreaterThanOrEqual(base.l2.input.read + base.l2.filter.read);
+        expect(noRed.runtimeCycles).toBeGreaterThanOrEqual(base.runtimeCycles);
+        expect(noRed.l2.output.write).toBeGreaterThanOrEqual(base.l2.output.write);
+      }
+    }
+    // KCP_WS reduces 64 input channels inside a cluster: without the adder tree 64× the partial sums leave.
+    const kcp = (red: boolean): number => analyseMapping(L1_CONV3x3, tpl('maestro-kcp-ws-v1'), hw({ spatialReduction: red })).l2.output.write;
+    expect(kcp(false)).toBe(64 * kcp(true));
+  });
+
   it('double buffering is never slower than the sum', () => {
     for (const l of layers) {
       for (const t of temps) {

@@ -94,6 +94,8 @@ interface LevelResult {
   activeExactSum: number;
   steps: number;
   interPe: number;
+  /** Partial sums per output element a unit of this level sends up (> 1 without spatial reduction). */
+  outMult: number;
 }
 
 interface TopStats {
@@ -211,7 +213,7 @@ function analyseLevel(ctx: Ctx, l: number, ext: number[]): LevelResult {
   const run: LevelRun = {
     ctx, l, ext, loops, spatial, spMask: spatial ? spatial.mask : 0, active,
     states: new Uint8Array(loops.length),
-    res: { runtime: 0, macs: 0, activeSum: 0, activeExactSum: 0, steps: 0, interPe: 0 },
+    res: { runtime: 0, macs: 0, activeSum: 0, activeExactSum: 0, steps: 0, interPe: 0, outMult: 1 },
     top: l === 0 ? ctx.top : undefined, totalSteps, firstInnerAct: 0,
   };
   if (run.top) run.top.totalSteps = totalSteps;
@@ -294,6 +296,7 @@ function evalCase(run: LevelRun, adv: number, occ: number): void {
   let act: number;
   let actExact: number;
   let interPe = 0;
+  let childMult = 1;
   const vF = volumes(c, tile, ctx.volF[l]);
   const vE = edgeTile ? volumes(c, edgeTile, ctx.volE[l]) : null;
   if (innermost) {
@@ -313,6 +316,7 @@ function evalCase(run: LevelRun, adv: number, occ: number): void {
     macs = mFull * a.macs;
     actExact = (mFull * a.activeExactSum) / a.steps;
     interPe = mFull * a.interPe;
+    childMult = a.outMult;
     if (edgeTile) {
       const b = analyseLevel(ctx, l + 1, edgeTile);
       comp = Math.max(comp, b.runtime);
@@ -347,11 +351,15 @@ function evalCase(run: LevelRun, adv: number, occ: number): void {
   const Tin = !(t.inDeps & changed) ? 0 : t.inDeps & spMask || perUnit ? mFull * inF + mEdge * inE : inF;
   const Tf = !(t.fDeps & changed) ? 0 : t.fDeps & spMask || perUnit ? mFull * vF.f + mEdge * (vE ? vE.f : 0) : vF.f;
   // Outputs leave every step; units that share outputs (a reduction dim is spatial) reduce first.
+  // Without spatial reduction every unit's partial sums travel up to be added in the buffer.
   let Tout: number;
-  if (spatial && !(t.oDeps & spMask) && units > 1) {
-    Tout = hw.spatialReduction ? vF.o : units * vF.o;
-    if (hw.spatialReduction) interPe += (units - 1) * vF.o;
-  } else Tout = mFull * vF.o + mEdge * (vE ? vE.o : 0);
+  const reduce = spatial !== null && !(t.oDeps & spMask) && units > 1;
+  if (reduce) {
+    Tout = (hw.spatialReduction ? 1 : units) * childMult * vF.o;
+    if (hw.spatialReduction) interPe += (units - 1) * childMult * vF.o;
+  } else Tout = childMult * (mFull * vF.o + mEdge * (vE ? vE.o : 0));
+  const mult = (reduce && !hw.spatialReduction ? units : 1) * childMult;
+  if (mult > res.outMult) res.outMult = mult;
   const dIn = nocDelay(hw, Tin + Tf);
   const dOut = nocDelay(hw, Tout);
   let step: number;
