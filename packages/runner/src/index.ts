@@ -14,3 +14,8 @@ export * from './report/charts';
 export * from './report/write';
 export * from './problems/cosearch-config';
 export * from './suite';
+export * from './report/active';
+export * from './stats/summary';
+export * from './stats/mann-whitney';
+export * from './stats/normal';
+export * from './stats/hypervolume';

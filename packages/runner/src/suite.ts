@@ -8,7 +8,7 @@ import { CONFIG_FILE, prepareExperiment, resumeRun, startRun, type RunOptions, t
 import type { EvalRecord } from './journal';
 import { bestRecords, validRecords } from './report/data';
 import { writeReport } from './report/write';
-import { describe, type Describe } from './stats/describe';
+import { summaryStats, type SummaryStats } from './stats/summary';
 import { frontHypervolume, validateReference, type HvReference } from './stats/hypervolume';
 import { mannWhitney } from './stats/mann-whitney';
 
@@ -137,7 +137,7 @@ export interface SuiteStatistics {
   matchAccuracy: number;
   seeds: number[];
   /** Per variant and quantity: mean ± std, median [q1, q3] over seeds (null: no seed has the value). */
-  variants: Record<string, Record<SuiteStat, Describe | null>>;
+  variants: Record<string, Record<SuiteStat, SummaryStats | null>>;
   /** Every pair of variants (in suite order) × every quantity with values on both sides. */
   comparisons: Comparison[];
 }
@@ -145,7 +145,7 @@ export interface SuiteStatistics {
 export function suiteStatistics(s: SuiteConfig, runs: readonly RunSummary[]): SuiteStatistics {
   const values = (v: string, get: (r: RunSummary) => number) => runs.filter((r) => r.variant === v).map(get).filter((x) => !Number.isNaN(x));
   const variants: SuiteStatistics['variants'] = {};
-  for (const v of s.variants) variants[v.name] = Object.fromEntries(SUITE_STATS.map((st) => [st.key, describe(values(v.name, st.get))])) as Record<SuiteStat, Describe | null>;
+  for (const v of s.variants) variants[v.name] = Object.fromEntries(SUITE_STATS.map((st) => [st.key, summaryStats(values(v.name, st.get))])) as Record<SuiteStat, SummaryStats | null>;
   const comparisons: Comparison[] = [];
   s.variants.forEach((va, i) => s.variants.slice(i + 1).forEach((vb) => {
     for (const st of SUITE_STATS) {
@@ -173,13 +173,13 @@ function withPrefix(values: number[], unit: string): [string[], string] {
   return [values.map((v) => (v / f).toPrecision(3)), `${p}${unit}`];
 }
 
-function meanStdCell(d: Describe | null, unit: string): string {
+function meanStdCell(d: SummaryStats | null, unit: string): string {
   if (!d) return '–';
   const [[m, sd], u] = withPrefix([d.mean, d.std], unit);
   return `${d.n > 1 ? `${m} ± ${sd}` : m}${u ? ` ${u}` : ''}`;
 }
 
-function medianCell(d: Describe | null, unit: string): string {
+function medianCell(d: SummaryStats | null, unit: string): string {
   if (!d) return '–';
   const [[med, q1, q3], u] = withPrefix([d.median, d.q1, d.q3], unit);
   return `${med} [${q1}, ${q3}]${u ? ` ${u}` : ''}`;
@@ -191,7 +191,7 @@ const pText = (p: number, method: 'exact' | 'normal') => (p < 0.001 ? `p ${metho
 /** The README tables: mean ± std, median [q1, q3], and the pairwise tests, with their definitions. */
 export function suiteTable(s: SuiteConfig, runs: readonly RunSummary[], stats: SuiteStatistics = suiteStatistics(s, runs)): string {
   const head = `| variant | seeds | ${SUITE_STATS.map((st) => st.title).join(' | ')} |\n|---|---|${SUITE_STATS.map(() => '---|').join('')}`;
-  const rows = (cell: (d: Describe | null, unit: string) => string) => s.variants.map((v) => {
+  const rows = (cell: (d: SummaryStats | null, unit: string) => string) => s.variants.map((v) => {
     const n = runs.filter((r) => r.variant === v.name).length;
     return `| ${v.name} | ${n} | ${SUITE_STATS.map((st) => cell(stats.variants[v.name][st.key], st.unit)).join(' | ')} |`;
   }).join('\n');

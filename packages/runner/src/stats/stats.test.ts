@@ -1,4 +1,4 @@
-import { describe as summary, quantileSorted } from './describe';
+import { summaryStats as summary, quantileSorted } from './summary';
 import { exactPmf, mannWhitney } from './mann-whitney';
 import { erfc, normalSf } from './normal';
 

@@ -6,7 +6,7 @@ import { CosearchError } from '@cosearch/core';
  * default of NumPy's `percentile`, R's `quantile` and Excel's QUARTILE.INC), so the figures a
  * suite prints can be checked with any of them.
  */
-export interface Describe {
+export interface SummaryStats {
   /** Number of values (seeds) summarised. */
   n: number;
   mean: number;
@@ -30,7 +30,7 @@ export function quantileSorted(sorted: readonly number[], p: number): number {
 }
 
 /** Summary of finite values; NaN entries (e.g. a seed that never reached matched accuracy) are left out. Null when none remain. */
-export function describe(values: readonly number[]): Describe | null {
+export function summaryStats(values: readonly number[]): SummaryStats | null {
   const xs = values.filter((v) => !Number.isNaN(v));
   if (xs.some((v) => !Number.isFinite(v))) throw new CosearchError(`statistics need finite values, got ${xs.find((v) => !Number.isFinite(v))}`);
   if (xs.length === 0) return null;
