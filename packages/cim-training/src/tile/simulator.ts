@@ -243,6 +243,7 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
       const S = prod.dataSync() as Float32Array;
       prod.dispose();
       const maxCode = t.maxCode;
+      const coef = s.coefJs;
       for (let g = 0; g < G; g++) {
         for (let k = 0; k < nIn; k++) {
           const kScale = 2 ** (k * dacBits) * t.step;
@@ -250,12 +251,12 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
             const src = ((g * nIn + k) * rn + r) * cols;
             const dst = (g * R + r0 + r) * O;
             for (let pw = 0; pw < nPW; pw++) {
-              const c = kScale * s.coefJs[pw];
+              const c = kScale * coef[pw];
               const base = src + pw * O;
               for (let o = 0; o < O; o++) {
-                let q = Math.round(S[base + o]);
-                q = q < 0 ? 0 : q > maxCode ? maxCode : q;
-                out[dst + o] += c * q;
+                // round half up; (v + 0.5) | 0 truncates toward 0, so negatives land on 0 or below and clip
+                const q = (S[base + o] + 0.5) | 0;
+                out[dst + o] += c * (q < 0 ? 0 : q > maxCode ? maxCode : q);
               }
             }
           }
