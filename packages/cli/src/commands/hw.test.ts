@@ -32,6 +32,31 @@ describe('cosearch hw', () => {
     expect(c.stdout).toMatch(/npu-only[\s\S]*cim-only[\s\S]*per-block-best/);
   });
 
+  it('shows each NPU layer\'s mapping: a column in the table, the directives once, and in --json', () => {
+    const r = cosearch(['--network', LENET, '--hardware', 'eyeriss-65nm-v1']);
+    expect(r.stdout).toMatch(/features\.c1\s+conv\s+npu.*row-stationary-v1\s+(compute|noc|offchip)/);
+    expect(r.stdout).toMatch(/mapping of features\.c1.*: row-stationary-v1: SpatialMap\(1,1\) Y'/);
+    const j = JSON.parse(cosearch(['--network', LENET, '--hardware', 'eyeriss-65nm-v1', '--json']).stdout);
+    expect(j.perLayer[0].mapping).toMatchObject({ name: 'row-stationary-v1', stepBound: expect.stringMatching(/compute|noc|offchip/) });
+    expect(j.perLayer[1].mapping).toBeUndefined();
+  });
+
+  it('a bad mapping gives one clear line and exit 1: unknown template, a written tile above its buffer', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-hw-'));
+    const unknown = path.join(dir, 'unknown.json');
+    fs.writeFileSync(unknown, JSON.stringify({ extends: 'eyeriss-65nm-v1', npu: { mapping: 'magic-v1' } }));
+    const a = cosearch(['--network', LENET, '--hardware', unknown]);
+    expect(a.code).toBe(1);
+    expect(a.stderr.trim()).toMatch(/^cosearch: invalid npu\.mapping: got "magic-v1", expected one of "auto", /);
+    expect(a.stderr.trim().split('\n')).toHaveLength(1);
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, JSON.stringify({ extends: 'eyeriss-65nm-v1', npu: { glbBytes: 512, mapping: 'SpatialMap(1,1) K; TemporalMap(6,6) C; TemporalMap(Sz(R),1) Y; TemporalMap(Sz(S),1) X; Cluster(6, P); SpatialMap(1,1) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S' } }));
+    const b = cosearch(['--network', LENET, '--hardware', big]);
+    expect(b.code).toBe(1);
+    expect(b.stderr.trim()).toMatch(/^cosearch: invalid npu\.mapping: got "SpatialMap.*expected a mapping that fits layer "features\.c1" on this NPU \(.*global buffer's 512 elements/);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a wrong hardware field gives one clear line and exit 1', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-hw-'));
     const file = path.join(dir, 'bad.json');
