@@ -53,7 +53,7 @@ describe('cosearch hw', () => {
     fs.writeFileSync(big, JSON.stringify({ extends: 'eyeriss-65nm-v1', npu: { glbBytes: 512, mapping: 'SpatialMap(1,1) K; TemporalMap(6,6) C; TemporalMap(Sz(R),1) Y; TemporalMap(Sz(S),1) X; Cluster(6, P); SpatialMap(1,1) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S' } }));
     const b = cosearch(['--network', LENET, '--hardware', big]);
     expect(b.code).toBe(1);
-    expect(b.stderr.trim()).toMatch(/^cosearch: invalid npu\.mapping: got "SpatialMap.*expected a mapping that fits layer "features\.c1" on this NPU \(.*global buffer's 512 elements/);
+    expect(b.stderr.trim()).toMatch(/^cosearch: invalid npu\.mapping: got "SpatialMap.*expected a mapping that fits layer "features\.c3" on this NPU \(.*global buffer's 512 elements/);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
   });
 
