@@ -23,7 +23,10 @@ function signature(rows: readonly LayerCost[]): string {
   return JSON.stringify(rows.map((r) => [r.layer, r.unit, r.latencyS, r.energyJ]));
 }
 
-/** Active and inactive decisions of `candidate`, in space order; null when the problem has no breakdown. */
+/**
+ * Active and inactive decisions of `candidate`, in space order; null when the problem has no
+ * breakdown or the candidate itself fails to evaluate (nothing to compare against).
+ */
 export function decisionActivity(problem: Problem, candidate: Readonly<Candidate>): Activity | null {
   if (!problem.breakdown) return null;
   const breakdown = problem.breakdown.bind(problem);
@@ -36,6 +39,7 @@ export function decisionActivity(problem: Problem, candidate: Readonly<Candidate
     }
   };
   const base = sig({ ...candidate });
+  if (base === null) return null;
   const out: Activity = { active: [], inactive: [] };
   for (const d of space.decisions) {
     const changes = d.choices.some((v) => {

@@ -53,8 +53,9 @@ describe('active decisions', () => {
     expect(decisionActivity(problem, { ...base, 'cim.arrays': 0, 'layer1.unit': 'npu' })!.active).toContain('layer1.unit');
   });
 
-  it('cannot be derived without a breakdown (null: the report lists every decision)', () => {
+  it('cannot be derived without a breakdown or for a failing design (null: the report lists every decision)', () => {
     expect(decisionActivity({ ...problem, breakdown: undefined } as Problem, base)).toBeNull();
+    expect(decisionActivity(problem, { ...base, 'cim.arrays': 0 })).toBeNull(); // layer1 on CIM without arrays fails
   });
 });
 
