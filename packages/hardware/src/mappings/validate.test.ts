@@ -58,7 +58,11 @@ describe('validateMapping', () => {
     expect(err(() => validateMapping(layer, m('TemporalMap(5,1) Y;'), hw))).toMatch(/offset: got 1, expected an offset that moves the tile by its 3 output rows/);
   });
 
-  it('rejects a bad PE count', () => {
+  it('rejects bad hardware fields', () => {
     expect(err(() => validateMapping(layer, kcp, { ...hw, numPes: 0 }))).toMatch(/hardware.numPes: got 0/);
+    expect(err(() => validateMapping(layer, kcp, { ...hw, simdLanes: 0 }))).toMatch(/hardware.simdLanes: got 0/);
+    expect(err(() => validateMapping(layer, kcp, { ...hw, nocBandwidthElemsPerCycle: 0 }))).toBe(
+      'invalid hardware.nocBandwidthElemsPerCycle: got 0, expected a number > 0 (Infinity = unconstrained)');
+    expect(validateMapping(layer, kcp, { ...hw, nocBandwidthElemsPerCycle: Infinity, l2SizeElems: Infinity }).l2Elems).toBe(3460);
   });
 });

@@ -12,6 +12,16 @@ import type { MapDirective, Mapping, MappingHardware, MappingLayer } from './typ
  */
 export function validateMapping(layer: MappingLayer, mapping: Mapping, hw: MappingHardware): { l1Elems: number; l2Elems: number } {
   checkNumber(hw.numPes, 'hardware.numPes', { integer: true, min: 1 });
+  checkNumber(hw.simdLanes, 'hardware.simdLanes', { integer: true, min: 1 });
+  checkNumber(hw.nocHopLatencyCycles, 'hardware.nocHopLatencyCycles', { min: 0 });
+  // Bandwidths and capacities may be Infinity (unconstrained), never zero or negative.
+  const positive = (v: number, field: string): void => {
+    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0) throw new ConfigError(field, v, 'a number > 0 (Infinity = unconstrained)');
+  };
+  positive(hw.nocBandwidthElemsPerCycle, 'hardware.nocBandwidthElemsPerCycle');
+  positive(hw.offchipBandwidthElemsPerCycle, 'hardware.offchipBandwidthElemsPerCycle');
+  positive(hw.l1SizeElems, 'hardware.l1SizeElems');
+  positive(hw.l2SizeElems, 'hardware.l2SizeElems');
   const c = compileMapping(layer, mapping, hw.numPes);
   // Spatial tiles: within the dimension at that level; coupled maps must pair tile for tile.
   const ext = c.extents.slice();
