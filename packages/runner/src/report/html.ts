@@ -43,7 +43,7 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 /** Layer, unit, latency, energy and mapping of each layer that reports a mapping (empty if none does). */
-function mappingTable(rows: readonly LayerCost[]): string {
+export function mappingTable(rows: readonly LayerCost[]): string {
   if (!rows.some((r) => r.mapping)) return '';
   const body = rows.map((r) => [escapeHtml(r.layer), escapeHtml(r.unit), si(r.latencyS, 's'), si(r.energyJ, 'J'), `<span class="choices">${escapeHtml(r.mapping ?? '–')}</span>`]);
   return table(['layer', 'unit', 'latency', 'energy', 'mapping'], body);
