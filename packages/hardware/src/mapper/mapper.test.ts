@@ -8,6 +8,7 @@ import { engineLayer, templatesFor } from './templates';
 import { costEnergyJ, exhaustiveMapping, searchMapping } from './search';
 import { mappingSpace } from './space';
 import { findMapping } from './index';
+import { analyseMapping } from '../mappings/analyse';
 
 /** A small NPU (4×4 PEs, 64 B RF, 4 KiB GLB) so the exhaustive search stays quick and buffers bind. */
 function small(edit: (hw: ReturnType<typeof getHardwarePreset>) => void = () => undefined) {
@@ -48,6 +49,22 @@ describe('mapper: equals the exhaustive search over the same space', () => {
       });
     }
   }
+
+  it('the active-PE bound is an upper bound for every candidate (so the pruning is exact)', () => {
+    for (const l of LAYERS) {
+      const x = setup(l, small((h) => { h.npu!.glbBytes = 1 << 20; h.npu!.rfBytes = 4096; }));
+      for (const c of mappingSpace(x.layer, x.templates, x.hw.numPes)) {
+        let cost;
+        try { cost = analyseMapping(x.layer, c.mapping, x.hw); } catch { continue; }
+        expect(cost.macs / cost.runtimeCycles).toBeLessThanOrEqual(c.activePesBound + 1e-9);
+      }
+    }
+  });
+
+  it('memoised results equal cold ones', () => {
+    const hw = small();
+    for (const l of LAYERS) expect(findMapping(l, hw)).toEqual(findMapping(l, hw, { memo: false }));
+  });
 
   it('prunes: on a compute-bound layer the bound skips part of the space for latency', () => {
     const hw = small((h) => { h.dram.bandwidthBytesPerS = 1e15; h.npu!.distribution.bandwidthBitsPerCycle = 1e9; h.npu!.glbBytes = 1 << 20; h.npu!.rfBytes = 4096; });
