@@ -232,6 +232,15 @@ describe('DRAM traffic as the reuse implies', () => {
     expect(big.dram.filter.read).toBe(36864);
   });
 
+  it("'reuse': halo rows shared by neighbouring clusters come from DRAM once", () => {
+    // YXP_OS: 16 clusters each take 3 input rows of one output row; the GLB fill is their union,
+    // 18 rows, while the network sends 16 × 3 = 48 (per-cluster windows, as MAESTRO).
+    const r = analyseMapping(L1_CONV3x3, tpl('maestro-yxp-os-v1'), hw({ offchipModel: 'reuse', l2SizeElems: 20000 }));
+    expect(r.dram.input.read).toBeLessThan(r.l2.input.read);
+    expect(r.dram.input.read / r.l2.input.read).toBeGreaterThan(18 / 48 - 0.05);
+    expect(r.dram.input.read / r.l2.input.read).toBeLessThan(18 / 48 + 0.1);
+  });
+
   it("'step-tile' (MAESTRO): every top-level step refetches its first tile", () => {
     const r = analyseMapping(L1_CONV3x3, tpl('maestro-kcp-ws-v1'), hw());
     // 100,352 steps × (576 inputs + 1,152 weights), the L2 requirement being twice that plus 2·2 outputs.

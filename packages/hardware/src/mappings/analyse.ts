@@ -70,6 +70,9 @@ interface Ctx {
   /** Per-level scratch (tiles and volumes of the full and the edge unit), reused across cases. */
   tileF: number[][];
   tileE: number[][];
+  /** The union of the active units' tiles at the top level (unique data, for DRAM fills). */
+  tileU: number[];
+  volU: Vol;
   volF: Vol[];
   volE: Vol[];
 }
@@ -82,6 +85,8 @@ function newCtx(c: Compiled, hw: MappingHardware): Ctx {
     tileE: Array.from({ length: L }, () => c.extents.slice()),
     volF: Array.from({ length: L }, newVol),
     volE: Array.from({ length: L }, newVol),
+    tileU: c.extents.slice(),
+    volU: newVol(),
   };
 }
 
@@ -173,6 +178,11 @@ function volumes(c: Compiled, tile: number[], v: Vol): Vol {
   v.o = N * K * Yo * Xo;
   v.macs = v.f * N * Yo * Xo;
   return v;
+}
+
+/** Input elements new after a slide of `step` input rows (or columns) over a tile. */
+function slid(v: Vol, rows: boolean, step: number): number {
+  return Math.round(v.i * Math.min(1, step / (rows ? v.inRows : v.inCols)));
 }
 
 function nocDelay(hw: MappingHardware, T: number): number {
@@ -340,12 +350,15 @@ function evalCase(run: LevelRun, adv: number, occ: number): void {
   // Sliding window: when only the advancing Yo/Xo loop changed for the input, only its new rows/cols.
   let inF = vF.i;
   let inE = vE ? vE.i : 0;
+  let slideDim = -1;
+  let slideStep = 0;
   if (adv >= 0 && t.yo >= 0 && !loops[adv].spatial && (changed & t.inDeps) === loops[adv].mask) {
     const d = loops[adv].dims[0];
     if (d === t.yo || d === t.xo) {
-      const step = loops[adv].full[0] * (d === t.yo ? c.strideY : c.strideX);
-      inF = Math.round(vF.i * Math.min(1, step / (d === t.yo ? vF.inRows : vF.inCols)));
-      if (vE) inE = Math.round(vE.i * Math.min(1, step / (d === t.yo ? vE.inRows : vE.inCols)));
+      slideDim = d;
+      slideStep = loops[adv].full[0] * (d === t.yo ? c.strideY : c.strideX);
+      inF = slid(vF, d === t.yo, slideStep);
+      if (vE) inE = slid(vE, d === t.yo, slideStep);
     }
   }
   const Tin = !(t.inDeps & changed) ? 0 : t.inDeps & spMask || perUnit ? mFull * inF + mEdge * inE : inF;
@@ -377,8 +390,20 @@ function evalCase(run: LevelRun, adv: number, occ: number): void {
       dO = top.firstTile.o;
     } else {
       // Resident tensors are filled once (spread over the steps); the others as the loops reuse them.
-      dI = top.resident.in ? top.sizes.in / run.totalSteps : Tin;
-      dF = top.resident.f ? top.sizes.f / run.totalSteps : Tf;
+      // The GLB is filled with the union of the units' tiles: halos shared by neighbouring units and
+      // data multicast to several units come from DRAM once.
+      const u = ctx.tileU;
+      for (let d = 0; d < tile.length; d++) u[d] = tile[d];
+      if (spatial) {
+        for (let k = 0; k < spatial.dims.length; k++) {
+          const d = spatial.dims[k];
+          u[d] = Math.min(ext[d], mFull * spatial.full[k] + mEdge * spatial.edge[k]);
+        }
+      }
+      const vU = volumes(c, u, ctx.volU);
+      const uIn = slideDim >= 0 ? slid(vU, slideDim === t.yo, slideStep) : vU.i;
+      dI = top.resident.in ? top.sizes.in / run.totalSteps : t.inDeps & changed ? uIn : 0;
+      dF = top.resident.f ? top.sizes.f / run.totalSteps : t.fDeps & changed ? vU.f : 0;
       dO = top.resident.o ? top.sizes.o / run.totalSteps : Tout;
     }
     const ob = hw.offchipBandwidthElemsPerCycle;
