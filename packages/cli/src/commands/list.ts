@@ -3,7 +3,7 @@ import { NotFoundError, hardwareModelRegistry, rewardRegistry, type RegistryEntr
 import { datasetRegistry } from '@cosearch/datasets';
 import { policyRegistry } from '@cosearch/controller';
 import { executorRegistry, problemRegistry } from '@cosearch/runner';
-import { dataflowRegistry, hardwarePresets } from '@cosearch/hardware';
+import { dataflowRegistry, hardwarePresets, mappingTemplates } from '@cosearch/hardware';
 import { deviceModelRegistry, devicePresets, schemeRegistry } from '@cosearch/cim-training';
 import { samplingRegistry } from '@cosearch/supernet';
 
@@ -19,6 +19,8 @@ export const LISTABLE: Record<string, () => RegistryEntry<unknown, never>[]> = {
   executors: () => executorRegistry.list() as RegistryEntry<unknown, never>[],
   dataflows: () => dataflowRegistry.list() as RegistryEntry<unknown, never>[],
   'hardware-presets': () => hardwarePresets.list() as RegistryEntry<unknown, never>[],
+  // NPU mapping templates (npu.mapping), with the layer kinds they map and their source.
+  mappings: () => mappingTemplates.map((t) => ({ name: t.name, description: `${t.description} [${t.appliesTo.join(', ')}]; ${t.source}`, create: () => t })) as RegistryEntry<unknown, never>[],
   'hardware-models': () => hardwareModelRegistry.list() as RegistryEntry<unknown, never>[],
   devices: () => devicePresets.list() as RegistryEntry<unknown, never>[],
   sampling: () => samplingRegistry.list() as RegistryEntry<unknown, never>[],
