@@ -37,11 +37,11 @@ export function zeroAccess(): AccessCounts {
 export type Bound = 'compute' | 'glb' | 'dram' | 'noc' | 'cim-write' | 'vector';
 
 /**
- * The mapping an NPU layer ran with: template name (or the mapper's pick, `auto:<template>`), the
- * directives as text, and what bounded its top-level steps.
+ * The mapping an NPU layer ran with: the template it comes from ("custom" for directive text),
+ * the directives as text (tiles as analysed), who chose them, and what bounded its top-level steps.
  */
 export interface LayerMapping {
-  /** Template the mapping comes from; for `npu.mapping: "auto"` the mapper's choice. */
+  /** Template the mapping comes from (for `npu.mapping: "auto"`, the template of the mapper's pick). */
   name: string;
   /** Directives outer → inner, MAESTRO syntax, e.g. `SpatialMap(1,1) K; TemporalMap(64,64) C; Cluster(64); SpatialMap(1,1) C`. */
   directives: string;
