@@ -3,11 +3,12 @@ import { evalSizeExpr, layerDimSize } from '../mappings/expr';
 
 /**
  * The mapper's space for one layer: every applicable template, and per template its variants —
- * temporal tile sizes of the channel-like loops, sizes of numeric clusters, the order of the
- * top-level channel-like temporal loops, and the spatial dimension of a level swapped with a
- * temporal channel-like dimension of the same level (KC-P ↔ CK-P). Window loops (R, S, Y, X,
- * Y′, X′) keep the template's tiles: their sizes are tied to the filter (Sz(R), 8+Sz(S)−1).
- * Every candidate is a plain directive list with numeric sizes, in a fixed order (deterministic).
+ * the spatial dimension pairs (two channel-like dims exchanged everywhere: KC-P ↔ CK-P), the
+ * order of the top-level channel-like temporal loops, the tile sizes of the channel-like loops
+ * and of the PEs' own filter loops, and cluster sizes tied to those tiles. Window loops (Y, X,
+ * Y′, X′ and the outer R, S) keep the template's tiles: their sizes are tied to the filter
+ * (Sz(R), 8+Sz(S)−1). Every candidate is a plain directive list with numeric sizes, in a fixed
+ * order (deterministic).
  */
 
 /** Loops without a sliding window: tiles of any size are legal, offset = size. */
