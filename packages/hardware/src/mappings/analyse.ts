@@ -65,7 +65,8 @@ interface Ctx {
   c: Compiled;
   t: Tensors;
   hw: MappingHardware;
-  memo: Map<string, LevelResult>;
+  /** Sub-level results by (level, tile); valid for one compiled mapping and one NoC/PE signature. */
+  memo: Map<number, MemoEntry[]>;
   top?: TopStats;
   /** Per-level scratch (tiles and volumes of the full and the edge unit), reused across cases. */
   tileF: number[][];
@@ -77,17 +78,65 @@ interface Ctx {
   volE: Vol[];
 }
 
+interface MemoEntry {
+  l: number;
+  tile: number[];
+  res: LevelResult;
+}
+
+/**
+ * Sub-level results depend on the compiled mapping, the tile and the hardware fields the inner
+ * levels use (NoC bandwidth and hops, SIMD lanes, multicast, reduction, double buffering), not on
+ * the off-chip side: they are kept per compiled mapping and that signature across calls.
+ */
+const memos = new WeakMap<Compiled, Map<string, Map<number, MemoEntry[]>>>();
+
+function memoFor(c: Compiled, hw: MappingHardware): Map<number, MemoEntry[]> {
+  let byHw = memos.get(c);
+  if (!byHw) memos.set(c, (byHw = new Map()));
+  const sig = `${hw.nocBandwidthElemsPerCycle}|${hw.nocHopLatencyCycles}|${hw.simdLanes}|${hw.multicast}|${hw.spatialReduction}|${hw.doubleBuffering}`;
+  let m = byHw.get(sig);
+  if (!m) {
+    if (byHw.size > 64) byHw.clear();
+    byHw.set(sig, (m = new Map()));
+  }
+  if (m.size > 4096) m.clear();
+  return m;
+}
+
+function tileHash(l: number, tile: number[]): number {
+  let h = l + 1;
+  for (let d = 0; d < tile.length; d++) h = Math.imul(h ^ tile[d], 0x9e3779b1) >>> 0;
+  return h;
+}
+
+function sameTile(a: number[], b: number[]): boolean {
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
+}
+
+// Scratch per compiled mapping, reused call after call (the analysis is synchronous).
+const scratch = new WeakMap<Compiled, Ctx>();
+
 function newCtx(c: Compiled, hw: MappingHardware): Ctx {
-  const L = c.levels.length;
-  return {
-    c, t: tensorsOf(c), hw, memo: new Map(),
-    tileF: Array.from({ length: L }, () => c.extents.slice()),
-    tileE: Array.from({ length: L }, () => c.extents.slice()),
-    volF: Array.from({ length: L }, newVol),
-    volE: Array.from({ length: L }, newVol),
-    tileU: c.extents.slice(),
-    volU: newVol(),
-  };
+  let ctx = scratch.get(c);
+  if (!ctx) {
+    const L = c.levels.length;
+    ctx = {
+      c, t: tensorsOf(c), hw, memo: new Map(),
+      tileF: Array.from({ length: L }, () => c.extents.slice()),
+      tileE: Array.from({ length: L }, () => c.extents.slice()),
+      volF: Array.from({ length: L }, newVol),
+      volE: Array.from({ length: L }, newVol),
+      tileU: c.extents.slice(),
+      volU: newVol(),
+    };
+    scratch.set(c, ctx);
+  }
+  ctx.hw = hw;
+  ctx.memo = memoFor(c, hw);
+  ctx.top = undefined;
+  return ctx;
 }
 
 interface LevelResult {
@@ -208,10 +257,10 @@ interface LevelRun {
 }
 
 function analyseLevel(ctx: Ctx, l: number, ext: number[]): LevelResult {
-  const key = l === 0 ? '' : `${l}|${ext.join(',')}`;
+  const key = l === 0 ? 0 : tileHash(l, ext);
   if (l > 0) {
-    const hit = ctx.memo.get(key);
-    if (hit) return hit;
+    const bucket = ctx.memo.get(key);
+    if (bucket) for (const e of bucket) if (e.l === l && sameTile(e.tile, ext)) return e.res;
   }
   const { loops, spatial } = buildLoops(ctx.c.levels[l], ext);
   const active: number[] = [];
@@ -262,7 +311,12 @@ function analyseLevel(ctx: Ctx, l: number, ext: number[]): LevelResult {
       }
     }
   }
-  if (l > 0) ctx.memo.set(key, run.res);
+  if (l > 0) {
+    const bucket = ctx.memo.get(key);
+    const e = { l, tile: ext.slice(), res: run.res };
+    if (bucket) bucket.push(e);
+    else ctx.memo.set(key, [e]);
+  }
   return run.res;
 }
 
