@@ -52,12 +52,15 @@ export function fits(c: MappingCost, hw: MappingHardware): boolean {
 
 /**
  * Lower bound on the score of a candidate before analysing it: runtime ≥ MACs / (active-PE bound
- * · SIMD lanes), energy ≥ MACs · E_MAC (every MAC happens once whatever the mapping).
+ * · SIMD lanes); energy ≥ MACs · (E_MAC + RF reads of input, filter and partial sum + RF write of
+ * the partial sum) — every MAC does these whatever the mapping (MAESTRO's access identities, which
+ * the engine keeps).
  */
 function lowerBound(cand: Candidate, macs: number, hw: MappingHardware, o: MapperOptions): number {
   const cycles = macs / (Math.max(1, cand.activePesBound) * hw.simdLanes);
   if (o.objective === 'latency') return cycles;
-  const j = macs * o.energy.macJ;
+  const e = o.energy;
+  const j = macs * (e.macJ + e.l1.input + e.l1.filter + 2 * e.l1.output);
   return o.objective === 'energy' ? j : j * cycles;
 }
 
@@ -68,8 +71,8 @@ function better(s: number, idx: number, bestScore: number, bestIdx: number): boo
 /**
  * The mapper (issue 13): best mapping of one layer over `mappingSpace` for the objective, tiles
  * that do not fit their buffer excluded. Exact over the space: candidates are visited in
- * decreasing order of their active-PE bound, and a candidate whose lower bound (MACs / bound, and
- * MACs × E_MAC for energy) cannot beat the best so far is skipped without analysis; ties go to
+ * decreasing order of their active-PE bound, and a candidate whose lower bound (`lowerBound`)
+ * cannot beat the best so far is skipped without analysis; ties go to
  * the lower canonical index, so the answer equals `exhaustiveMapping`'s. Deterministic.
  */
 export function searchMapping(layer: MappingLayer, templates: readonly Mapping[], hw: MappingHardware, o: MapperOptions): MapperResult {
