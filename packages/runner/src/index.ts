@@ -19,3 +19,4 @@ export * from './stats/summary';
 export * from './stats/mann-whitney';
 export * from './stats/normal';
 export * from './stats/hypervolume';
+export * from './stats/suite-stats';

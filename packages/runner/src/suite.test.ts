@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalRecord } from './journal';
 import { readCheckpoint } from './checkpoint';
-import { runSuite, runsToCsv, suiteStatistics, suiteTable, summariseRun, validateSuiteConfig } from './suite';
+import { runSuite, summariseRun, validateSuiteConfig } from './suite';
+import { runsToCsv, suiteTable } from './stats/suite-stats';
 import { mannWhitney } from './stats/mann-whitney';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-suite-'));
