@@ -597,26 +597,35 @@ function requirements(ctx: Ctx): { l1: number; l2: number; tile: { in: number; f
   return { l1: 2 * (v.i + v.f + v.o), l2, tile: first };
 }
 
-// Compiled mappings per (mapping object, layer, PE count): evaluating the size expressions would
-// otherwise dominate a fixed-mapping analysis. Keyed by the layer object first (the mapper calls
-// many mappings on one layer), then by the layer's shape.
+// Compiled mappings (and with them the sub-level memo and scratch) per (mapping, layer, PE count):
+// first by object identity (the mapper calls many mappings on one layer object), then by content,
+// so an equal mapping built afresh (a mapper's candidate, a parsed file) shares the work.
 const byObject = new WeakMap<Mapping, WeakMap<MappingLayer, { pes: number; c: Compiled }>>();
-const byShape = new WeakMap<Mapping, Map<string, Compiled>>();
+const byContent = new Map<string, Compiled>();
+const signatures = new WeakMap<Mapping, string>();
+
+function signature(mapping: Mapping): string {
+  let sig = signatures.get(mapping);
+  if (sig === undefined) {
+    sig = mapping.appliesTo.join(',');
+    for (const d of mapping.directives) sig += d.kind === 'cluster' ? `|C${d.size}` : `|${d.kind === 'spatial' ? 'S' : 'T'}${d.dim}:${d.size}:${d.offset}`;
+    signatures.set(mapping, sig);
+  }
+  return sig;
+}
 
 function compiled(layer: MappingLayer, mapping: Mapping, numPes: number): Compiled {
   let objs = byObject.get(mapping);
   if (!objs) byObject.set(mapping, (objs = new WeakMap()));
   const hit = objs.get(layer);
   if (hit && hit.pes === numPes) return hit.c;
-  let m = byShape.get(mapping);
-  if (!m) byShape.set(mapping, (m = new Map()));
   const d = layer.dims;
-  const key = `${layer.kind}|${d.N}|${d.K}|${d.C}|${d.R}|${d.S}|${d.Y}|${d.X}|${d.M}|${layer.strideY}|${layer.strideX}|${numPes}`;
-  let c = m.get(key);
+  const key = `${signature(mapping)}#${layer.kind}|${d.N}|${d.K}|${d.C}|${d.R}|${d.S}|${d.Y}|${d.X}|${d.M}|${layer.strideY}|${layer.strideX}|${numPes}`;
+  let c = byContent.get(key);
   if (!c) {
     c = compileMapping(layer, mapping, numPes);
-    if (m.size > 4096) m.clear();
-    m.set(key, c);
+    if (byContent.size > 20000) byContent.clear();
+    byContent.set(key, c);
   }
   objs.set(layer, { pes: numPes, c });
   return c;
