@@ -41,6 +41,17 @@ describe('cosearch hw', () => {
     expect(j.perLayer[1].mapping).toBeUndefined();
   });
 
+  it('--mapping auto --objective latency: the mapper picks each NPU layer\'s mapping, no slower than the preset\'s template', () => {
+    const fixed = JSON.parse(cosearch(['--network', LENET, '--hardware', 'eyeriss-65nm-v1', '--json']).stdout);
+    const auto = JSON.parse(cosearch(['--network', LENET, '--hardware', 'eyeriss-65nm-v1', '--mapping', 'auto', '--objective', 'latency', '--json']).stdout);
+    const npu = auto.perLayer.filter((r: { engine: string }) => r.engine === 'npu');
+    expect(npu.every((r: { mapping: { chosenBy: string } }) => r.mapping.chosenBy === 'mapper')).toBe(true);
+    npu.forEach((r: { name: string; engineLatencyS: number }) => {
+      const f = fixed.perLayer.find((x: { name: string }) => x.name === r.name);
+      expect(r.engineLatencyS).toBeLessThanOrEqual(f.engineLatencyS * (1 + 1e-12));
+    });
+  });
+
   it('a bad mapping gives one clear line and exit 1: unknown template, a written tile above its buffer', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosearch-hw-'));
     const unknown = path.join(dir, 'unknown.json');

@@ -1,8 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { DataError, stripModelField } from '@cosearch/core';
+import { ConfigError, DataError, stripModelField } from '@cosearch/core';
 import {
-  compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type Scheme,
+  compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type MapperObjective, type Scheme,
 } from '@cosearch/hardware';
 import { runRegisteredModel } from './hw-model';
 
@@ -10,6 +10,8 @@ interface Args {
   network: string;
   hardware: string;
   scheme?: string;
+  mapping?: string;
+  objective?: string;
   pipeline?: boolean;
   compare: boolean;
   json: boolean;
@@ -81,6 +83,8 @@ export const hwCommand: CommandModule<object, Args> = {
       .option('network', { type: 'string', demandOption: true, describe: 'network JSON file (experiments/networks/*.json)' })
       .option('hardware', { type: 'string', demandOption: true, describe: 'hardware JSON file or preset name (cosearch list hardware-presets)' })
       .option('scheme', { choices: ['npu-only', 'cim-only', 'cim-static', 'per-layer', 'greedy-edp'], describe: 'override mapping.scheme' })
+      .option('mapping', { type: 'string', describe: 'override npu.mapping: a template (cosearch list mappings), auto, or directive text' })
+      .option('objective', { choices: ['latency', 'energy', 'edp'], describe: 'override npu.mapperObjective (for --mapping auto)' })
       .option('pipeline', { type: 'boolean', describe: 'override mapping.pipeline' })
       .option('compare', { type: 'boolean', default: false, describe: 'NPU-only vs CIM-only vs heterogeneous table' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' }) as never,
@@ -91,6 +95,9 @@ export const hwCommand: CommandModule<object, Args> = {
     const hw = loadHardware(a.hardware);
     if (a.scheme) hw.mapping.scheme = a.scheme as Scheme;
     if (a.pipeline !== undefined) hw.mapping.pipeline = a.pipeline;
+    if ((a.mapping !== undefined || a.objective !== undefined) && !hw.npu) throw new ConfigError('npu', undefined, 'an npu section for --mapping/--objective');
+    if (a.mapping !== undefined) hw.npu!.mapping = a.mapping;
+    if (a.objective !== undefined) hw.npu!.mapperObjective = a.objective as MapperObjective;
     const checked = validateHardwareConfig(hw);
     if (a.compare) {
       const rows = compareSchemes(net.layers, checked);
