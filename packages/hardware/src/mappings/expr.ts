@@ -26,15 +26,17 @@ type Node =
   | { k: 'n'; v: number }
   | { k: 'sz'; d: Dim; name: string }
   | { k: 'neg'; a: Node }
+  | { k: 'min' | 'max'; a: Node; b: Node }
   | { k: '+' | '-' | '*'; a: Node; b: Node };
 
 // Parsed expressions by text: the same few strings ("Sz(R)", "8+Sz(S)-1") recur in every mapping.
 const parsed = new Map<string, Node>();
 
 /**
- * Evaluates a SizeExpr (an integer, or text over integers, `Sz(D)`, + − × * and parentheses) for
- * one layer. `field` names the directive in errors. Recursive descent: expr = term (± term)*,
- * term = factor (× factor)*, factor = integer | Sz(D) | (expr) | −factor.
+ * Evaluates a SizeExpr (an integer, or text over integers, `Sz(D)`, + − × *, parentheses and
+ * `min(a, b)` / `max(a, b)`, the last two a project extension to MAESTRO's syntax) for one layer.
+ * `field` names the directive in errors. Recursive descent: expr = term (± term)*,
+ * term = factor (× factor)*, factor = integer | Sz(D) | min(expr, expr) | max(expr, expr) | (expr) | −factor.
  */
 export function evalSizeExpr(expr: SizeExpr, layer: MappingLayer, field = 'size'): number {
   if (typeof expr === 'number') {
@@ -64,6 +66,10 @@ function evalNode(n: Node, layer: MappingLayer, field: string, src: string): num
     }
     case 'neg':
       return -evalNode(n.a, layer, field, src);
+    case 'min':
+      return Math.min(evalNode(n.a, layer, field, src), evalNode(n.b, layer, field, src));
+    case 'max':
+      return Math.max(evalNode(n.a, layer, field, src), evalNode(n.b, layer, field, src));
     case '+':
       return evalNode(n.a, layer, field, src) + evalNode(n.b, layer, field, src);
     case '-':
@@ -76,7 +82,7 @@ function evalNode(n: Node, layer: MappingLayer, field: string, src: string): num
 function parse(src: string, field: string): Node {
   let i = 0;
   const fail = (what: string): never => {
-    throw new ConfigError(field, src, `a size expression (integers, Sz(D), + - * and parentheses): ${what} at character ${i + 1}`);
+    throw new ConfigError(field, src, `a size expression (integers, Sz(D), + - *, parentheses, min/max): ${what} at character ${i + 1}`);
   };
   const ws = (): void => {
     while (i < src.length && /\s/.test(src[i])) i++;
@@ -100,6 +106,19 @@ function parse(src: string, field: string): Node {
       const m = /^[0-9]+/.exec(src.slice(i))!;
       i += m[0].length;
       return { k: 'n', v: Number(m[0]) };
+    }
+    const fn = /^(min|max)\s*\(/.exec(src.slice(i));
+    if (fn) {
+      i += fn[0].length;
+      const a = sum();
+      ws();
+      if (src[i] !== ',') fail(`${fn[1]}(a, b) needs two arguments`);
+      i++;
+      const b = sum();
+      ws();
+      if (src[i] !== ')') fail("missing ')'");
+      i++;
+      return { k: fn[1] as 'min' | 'max', a, b };
     }
     const sz = /^Sz\s*\(\s*([A-Za-z]+'?)\s*\)/.exec(src.slice(i));
     if (sz) {

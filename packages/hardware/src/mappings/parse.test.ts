@@ -14,6 +14,8 @@ describe('evalSizeExpr', () => {
     expect(evalSizeExpr('2*(Sz(R)+1)', layer)).toBe(16);
     expect(evalSizeExpr('Sz(K) - 2 * 3', layer)).toBe(58);
     expect(evalSizeExpr("Sz(Y')", layer)).toBe(112); // ⌊(230 − 7)/2⌋ + 1
+    expect(evalSizeExpr('min(Sz(R),12)*14', layer)).toBe(98);
+    expect(evalSizeExpr('max(Sz(R), 2*Sz(S))', layer)).toBe(10);
   });
 
   it('names the expression and what is wrong', () => {
@@ -21,6 +23,7 @@ describe('evalSizeExpr', () => {
     expect(() => evalSizeExpr('Sz(Q)', layer, 'TemporalMap size')).toThrow(/TemporalMap size.*"Sz\(Q\)".*unknown dimension "Q"/);
     expect(() => evalSizeExpr('3+', layer)).toThrow(/unexpected end/);
     expect(() => evalSizeExpr('(3', layer)).toThrow(/missing '\)'/);
+    expect(() => evalSizeExpr('min(3)', layer)).toThrow(/min\(a, b\) needs two arguments/);
     expect(() => evalSizeExpr('Sz(M)', layer)).toThrow(/it has no M/);
     expect(() => evalSizeExpr(1.5, layer)).toThrow(/an integer/);
   });
