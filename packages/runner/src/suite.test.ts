@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalRecord } from './journal';
 import { readCheckpoint } from './checkpoint';
+import { reportRun } from './run';
 import { runSuite, summariseRun, validateSuiteConfig } from './suite';
 import { runsToCsv, suiteTable } from './stats/suite-stats';
 import { mannWhitney } from './stats/mann-whitney';
@@ -97,5 +98,15 @@ describe('cosearch suite end to end (synthetic-v1, 2 variants × 3 seeds)', () =
     // a second call continues nothing and gives the same figures
     expect(readCheckpoint(path.join(out, 'evolution', 'seed-3'))?.finished).toBe(true);
     expect((await runSuite(file, { progress: null })).table).toBe(r.table);
+    // `cosearch report` on a run of the suite keeps the suite's reference point
+    const report = await reportRun(path.join(out, 'random', 'seed-1'), { progress: null });
+    expect(fs.readFileSync(report, 'utf8')).toContain('reference point (declared): accuracy 0.850');
+    // a changed reference point re-reports the finished runs and changes the hypervolumes
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...raw, reference: { ...raw.reference, accuracy: 0.9 } }));
+    const again = await runSuite(file, { progress: null });
+    expect(fs.readFileSync(report, 'utf8')).toContain('reference point (declared): accuracy 0.900');
+    expect(again.runs.map((x) => x.hypervolume)).not.toEqual(r.runs.map((x) => x.hypervolume));
+    expect(again.statistics.reference.accuracy).toBe(0.9);
   });
 });

@@ -8,7 +8,7 @@ import { CONFIG_FILE, prepareExperiment, resumeRun, startRun, type RunOptions, t
 import type { EvalRecord } from './journal';
 import { bestRecords, validRecords } from './report/data';
 import { writeReport } from './report/write';
-import { frontHypervolume, validateReference, type HvReference } from './stats/hypervolume';
+import { HV_METRICS, frontHypervolume, readReferenceFile, validateReference, writeReferenceFile, type HvReference } from './stats/hypervolume';
 import { runsToCsv, suiteStatistics, suiteTable, type SuiteStatistics } from './stats/suite-stats';
 
 /**
@@ -107,8 +107,9 @@ export function summariseRun(variant: string, seed: number, records: readonly Ev
 }
 
 /**
- * Runs (or continues) every (variant, seed), writes each newly finished run's report with the
- * suite's reference point, and writes into the suite folder: `summary.md` (the tables),
+ * Runs (or continues) every (variant, seed), stores the suite's reference point in each run
+ * folder (`REFERENCE_FILE`) and writes the run's report with it (again when the point changed),
+ * and writes into the suite folder: `summary.md` (the tables),
  * `per-seed.csv` and `per-seed.json` (one summary per run), `statistics.json` (per-variant
  * statistics and the pairwise tests).
  */
@@ -127,7 +128,11 @@ export async function runSuite(file: string, opts: RunOptions & { seeds?: number
         ? await resumeRun(runDir, { ...opts, out: undefined, noReport: true })
         : await startRun(variantConfig(s, v, seed), { ...opts, out: runDir, noReport: true });
       if (!r.finished) throw new CosearchError(`${runDir} was interrupted; run the suite again to continue it`);
-      if (!wasFinished && !opts.noReport) {
+      // (re)write the report when the run is new or the suite's reference point changed since
+      const stored = readReferenceFile(runDir);
+      const sameReference = stored !== null && HV_METRICS.every((k) => stored[k] === s.reference[k]);
+      if (!sameReference) writeReferenceFile(runDir, s.reference);
+      if ((!wasFinished || !sameReference) && !opts.noReport) {
         const { config, problem } = prepareExperiment(readConfigFile(path.join(runDir, CONFIG_FILE)), { progress: null, cacheDir: opts.cacheDir }, runDir);
         await writeReport(runDir, { config, problem, records: r.records, checkpoint: r.checkpoint, reference: s.reference });
       }

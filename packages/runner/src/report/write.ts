@@ -5,7 +5,7 @@ import { configToJSON, type ExperimentConfig } from '../config';
 import { deterministicPart, type EvalRecord } from '../journal';
 import type { Problem } from '../problem';
 import { formatDuration } from '../progress';
-import { derivedReference, hypervolumeCurve, type HvReference } from '../stats/hypervolume';
+import { derivedReference, hypervolumeCurve, readReferenceFile, type HvReference } from '../stats/hypervolume';
 import { decisionActivity } from './active';
 import { describeReference, hypervolumeSpec, layerSpec, paretoSpec, renderSvg, rewardSpec } from './charts';
 import { bestRecords, recordsToCsv, validRecords } from './data';
@@ -18,8 +18,9 @@ export interface ReportInput {
   records: EvalRecord[];
   checkpoint: Checkpoint | null;
   /**
-   * Hypervolume reference point (a suite passes its declared one); default: derived from the
-   * run's own designs (`derivedReference`), which is fine for one run but not for comparing runs.
+   * Hypervolume reference point; default: the one a suite stored in the run folder
+   * (`REFERENCE_FILE`), else derived from the run's own designs (`derivedReference`), which is
+   * fine for one run but not for comparing runs.
    */
   reference?: HvReference;
 }
@@ -47,13 +48,14 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
   const best = bestRecords(records, config.report.top);
   const layers = best.length && problem.breakdown ? problem.breakdown(best[0].candidate) : [];
   const activity = best.map((r) => decisionActivity(problem, r.candidate));
-  const reference = input.reference ?? derivedReference(records);
-  const origin = input.reference ? 'declared' : 'derived from this run: worst value of each objective widened by 10 % of its range';
+  const declared = input.reference ?? readReferenceFile(dir);
+  const reference = declared ?? derivedReference(records);
+  const origin = declared ? 'declared' : 'derived from this run: worst value of each objective widened by 10 % of its range';
   const hvCurve = reference ? hypervolumeCurve(records, reference) : [];
   const [paretoSvgs, rewardSvg, hypervolumeSvg, layerSvgs] = await Promise.all([
     Promise.all((['latencyS', 'energyJ', 'areaMm2'] as const).map((m) => renderSvg(paretoSpec(records, m)))),
     renderSvg(rewardSpec(records)),
-    reference ? renderSvg(hypervolumeSpec(hvCurve, records.length, reference, input.reference ? 'declared' : 'derived from this run')) : Promise.resolve('<p>(no evaluated design)</p>'),
+    reference ? renderSvg(hypervolumeSpec(hvCurve, records.length, reference, declared ? 'declared' : 'derived from this run')) : Promise.resolve('<p>(no evaluated design)</p>'),
     layers.length ? Promise.all((['latencyS', 'energyJ'] as const).map((m) => renderSvg(layerSpec(layers, m)))) : Promise.resolve([]),
   ]);
   const valid = validRecords(records);

@@ -1,4 +1,6 @@
-import { ConfigError, DEFAULT_OBJECTIVES, ParetoArchive, asObject, checkNumber, hypervolume, rejectUnknownKeys } from '@cosearch/core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, DataError, DEFAULT_OBJECTIVES, ParetoArchive, asObject, checkNumber, hypervolume, rejectUnknownKeys } from '@cosearch/core';
 import type { EvalRecord } from '../journal';
 
 /**
@@ -22,19 +24,42 @@ export interface HvReference {
 
 export const HV_METRICS = ['accuracy', 'latencyS', 'energyJ', 'areaMm2'] as const;
 
-/** Validates a reference point at a config boundary (`path` names it in errors, e.g. "reference"). */
-export function validateReference(raw: unknown, path: string): HvReference {
-  if (raw === undefined) throw new ConfigError(path, raw, 'a hypervolume reference point {accuracy, latencyS, energyJ, areaMm2} (accuracy in [0, 1), costs > 0, SI units)');
-  const o = asObject(raw, path);
-  rejectUnknownKeys(o, path, [...HV_METRICS]);
-  const accuracy = checkNumber(o.accuracy, `${path}.accuracy`, { min: 0, max: 1 });
-  if (accuracy >= 1) throw new ConfigError(`${path}.accuracy`, accuracy, 'a number >= 0 and < 1 (accuracy is maximised: the reference is the worst accuracy that still counts)');
+/** Validates a reference point at a config boundary (`field` names it in errors, e.g. "reference"). */
+export function validateReference(raw: unknown, field: string): HvReference {
+  if (raw === undefined) throw new ConfigError(field, raw, 'a hypervolume reference point {accuracy, latencyS, energyJ, areaMm2} (accuracy in [0, 1), costs > 0, SI units)');
+  const o = asObject(raw, field);
+  rejectUnknownKeys(o, field, [...HV_METRICS]);
+  const accuracy = checkNumber(o.accuracy, `${field}.accuracy`, { min: 0, max: 1 });
+  if (accuracy >= 1) throw new ConfigError(`${field}.accuracy`, accuracy, 'a number >= 0 and < 1 (accuracy is maximised: the reference is the worst accuracy that still counts)');
   return {
     accuracy,
-    latencyS: checkNumber(o.latencyS, `${path}.latencyS`, { above: 0 }),
-    energyJ: checkNumber(o.energyJ, `${path}.energyJ`, { above: 0 }),
-    areaMm2: checkNumber(o.areaMm2, `${path}.areaMm2`, { above: 0 }),
+    latencyS: checkNumber(o.latencyS, `${field}.latencyS`, { above: 0 }),
+    energyJ: checkNumber(o.energyJ, `${field}.energyJ`, { above: 0 }),
+    areaMm2: checkNumber(o.areaMm2, `${field}.areaMm2`, { above: 0 }),
   };
+}
+
+/**
+ * A run folder made by a suite holds the suite's reference point in this file, so that
+ * `cosearch report` on that folder draws the hypervolume against the same point.
+ */
+export const REFERENCE_FILE = 'hypervolume-reference.json';
+
+export function writeReferenceFile(dir: string, ref: HvReference): void {
+  fs.writeFileSync(path.join(dir, REFERENCE_FILE), JSON.stringify(ref) + '\n');
+}
+
+/** The reference point stored in a run folder, or null when there is none. */
+export function readReferenceFile(dir: string): HvReference | null {
+  const file = path.join(dir, REFERENCE_FILE);
+  if (!fs.existsSync(file)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DataError(file, `not JSON (${(e as Error).message})`);
+  }
+  return validateReference(raw, file);
 }
 
 const vectorOf = (m: HvReference): number[] => HV_METRICS.map((k) => m[k]);

@@ -1,4 +1,5 @@
 import type { RunSummary, SuiteConfig } from '../suite';
+import { describeReference } from '../report/charts';
 import type { HvReference } from './hypervolume';
 import { mannWhitney } from './mann-whitney';
 import { summaryStats, type SummaryStats } from './summary';
@@ -115,7 +116,7 @@ export function suiteTable(s: SuiteConfig, runs: readonly RunSummary[], stats: S
   }
   const r = s.reference;
   out.push(
-    `best reward: the highest reward of any evaluated design. hypervolume: of the run's final front over accuracy (max), latency, energy, area (min) against the reference point (accuracy ${r.accuracy}, latency ${r.latencyS} s, energy ${r.energyJ} J, area ${r.areaMm2} mm²), as the fraction of the box between it and (accuracy 1, zero costs) that the front dominates. ` +
+    `best reward: the highest reward of any evaluated design. hypervolume: of the run's final front over accuracy (max), latency, energy, area (min) against the reference point (${describeReference(r)}), as the fraction of the box between it and (accuracy 1, zero costs) that the front dominates. ` +
       `*: matched accuracy — the lowest latency (energy, area) of any evaluated design with accuracy ≥ ${s.matchAccuracy}${missing.length ? `; runs without such a design are left out (${missing.map((m) => `${m.variant} seed ${m.seed}`).join(', ')})` : ''}. ` +
       'p-values: "=" exact (tie-free samples, n₁n₂ ≤ 2500), "≈" normal approximation with tie and continuity corrections; not corrected for multiple comparisons.',
   );
