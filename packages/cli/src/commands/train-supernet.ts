@@ -41,8 +41,12 @@ function cimAwareFactory(a: Args): { factory: LinearOverrideFactory; describe: s
   const tile = cimTileParams(hw);
   if (!tile) throw new ConfigError('--hwa-hardware', a.hwaHardware, 'a hardware config with a CIM engine (e.g. edge-npu-cim-v1)');
   const device = resolveDevice(a.hwaDevice);
-  const adc = a.hwaAdcBits === undefined ? [tile.adcBits, tile.adcBits + 1, tile.adcBits + 2] : a.hwaAdcBits.split(',').map((b) => Number(b.trim()));
-  adc.forEach((b, i) => checkNumber(b, `--hwa-adc-bits[${i}]`, { integer: true, min: 0, max: 24 }));
+  const adc = a.hwaAdcBits === undefined ? [tile.adcBits, tile.adcBits + 1, tile.adcBits + 2] : String(a.hwaAdcBits).split(',').map((b, i) => {
+    if (b.trim() === '' || !Number.isFinite(Number(b))) throw new ConfigError(`--hwa-adc-bits[${i}]`, b, 'an integer from 0 (ideal ADC) to 24');
+    return checkNumber(Number(b), `--hwa-adc-bits[${i}]`, { integer: true, min: 0, max: 24 });
+  });
+  checkNumber(a.hwaInputBits, '--hwa-input-bits', { integer: true, min: 2, max: 16 });
+  checkNumber(a.hwaWeightBits, '--hwa-weight-bits', { integer: true, min: 2, max: 16 });
   const noise = a.hwaNoise ?? device.programmingNoise;
   const factory: LinearOverrideFactory = ({ rng }) => {
     const op = createCimAwareLinear({ tile, device: a.hwaDevice, inputBits: a.hwaInputBits, weightBits: a.hwaWeightBits, adcBitsChoices: adc, programmingNoise: noise, rng });
