@@ -118,7 +118,7 @@ describe('edge iterations are exact', () => {
 
   it('a layer whose tiles do not divide evenly still sums to the exact MAC count', () => {
     const odd = conv('odd', 37, 19, 3, 23, 1);
-    for (const t of ['maestro-kcp-ws-v1', 'maestro-yrp-rs-v1', 'maestro-xp-ws-v1', 'maestro-yxp-os-v1', 'weight-stationary-v1', 'output-stationary-v1', 'row-stationary-v1', 'input-stationary-v1', 'systolic-ws-v1']) {
+    for (const t of ['maestro-kcp-ws-v1', 'maestro-yrp-rs-v1', 'maestro-xp-ws-v1', 'maestro-yxp-os-v1', 'weight-stationary-v1', 'output-stationary-v1', 'row-stationary-v1', 'input-stationary-v1', 'systolic-ws-v1', 'row-stationary-sets-v1']) {
       for (const array of [{ rows: 1, cols: 7 }, { rows: 5, cols: 10 }, { rows: 12, cols: 14 }]) {
         const m = getMappingTemplate(t).build('conv', array);
         expect(analyseMapping(odd, m, hw({ numPes: array.rows * array.cols })).macs).toBe(37 * 19 * 9 * 21 * 21);

@@ -61,14 +61,17 @@ describe('mappingLayerFromShape / mappingLayerFromSpec', () => {
     }
   });
 
-  it('row-stationary-v1 on Eyeriss AlexNet CONV2 uses 135 PEs (27 output rows × R = 5), as the chip; CONV3 156', () => {
+  it('row-stationary on Eyeriss AlexNet: CONV2 135 PEs (27 output rows × R = 5), as the chip; CONV3 39 (R × Y′) or 156 (sets)', () => {
     // AlexNet CONV2: 5×5 filters, 27×27 outputs (input 27 padded by 2 = 31). Eyeriss (Chen et al., JSSC 2017)
     // runs it on 135 of its 168 PEs, as quoted in issue 13 (the old R·C fold gave 162).
     const l = mappingLayerFromSpec(conv({ name: 'conv2', batch: 1, inChannels: 48, outChannels: 256, inHeight: 31, inWidth: 31, kernelH: 5, kernelW: 5, strideH: 1, strideW: 1, outHeight: 27, outWidth: 27 }))!;
     const r = analyseMapping(l, getMappingTemplate('row-stationary-v1').build('conv', { rows: 12, cols: 14 }), hw);
     expect(r.activePes).toBe(135);
-    // CONV3 (3×3, 13×13 outputs): four sets of 3 × 14 PEs, 13 output rows each → 156 PEs.
+    expect(analyseMapping(l, getMappingTemplate('row-stationary-sets-v1').build('conv', { rows: 12, cols: 14 }), hw).activePes).toBe(135);
+    // CONV3 (3×3, 13×13 outputs): R × Y′ alone uses 13 × 3 = 39 PEs; Eyeriss's four logical sets of
+    // 3 × 14 PEs (over filters), 13 output rows each, use 156.
     const c3 = mappingLayerFromSpec(conv({ name: 'conv3', batch: 1, inChannels: 256, outChannels: 384, inHeight: 15, inWidth: 15, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, outHeight: 13, outWidth: 13 }))!;
-    expect(analyseMapping(c3, getMappingTemplate('row-stationary-v1').build('conv', { rows: 12, cols: 14 }), hw).activePes).toBe(156);
+    expect(analyseMapping(c3, getMappingTemplate('row-stationary-v1').build('conv', { rows: 12, cols: 14 }), hw).activePes).toBe(39);
+    expect(analyseMapping(c3, getMappingTemplate('row-stationary-sets-v1').build('conv', { rows: 12, cols: 14 }), hw).activePes).toBe(156);
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigError } from '@cosearch/core';
 import { evalSizeExpr } from './expr';
 import { formatMapping, parseDirective, parseDirectives, parseMaestroMapping } from './parse';
-import { getMappingTemplate, mappingTemplates } from './templates';
+import { extraMappingTemplates, getMappingTemplate, mappingTemplates } from './templates';
 import type { MappingLayer } from './types';
 
 const layer: MappingLayer = { name: 'l', kind: 'conv', dims: { N: 1, K: 64, C: 3, R: 7, S: 5, Y: 230, X: 230 }, strideY: 2, strideX: 2 };
@@ -89,7 +89,7 @@ describe('parseMaestroMapping', () => {
 
   it('round-trips through formatMapping', () => {
     for (const p of parsed) expect(parseDirectives(formatMapping(p.mapping))).toEqual(p.mapping.directives);
-    for (const t of mappingTemplates) {
+    for (const t of [...mappingTemplates, ...extraMappingTemplates]) {
       for (const k of t.appliesTo) {
         const m = t.build(k, { rows: 12, cols: 14 });
         expect(parseDirectives(formatMapping(m))).toEqual(m.directives);
@@ -118,7 +118,7 @@ describe('templates', () => {
   });
 
   it('unknown template names list the known ones', () => {
-    expect(() => getMappingTemplate('eyeriss')).toThrow(/unknown mapping template "eyeriss"; available: maestro-kcp-ws-v1, .*row-stationary-v1/);
+    expect(() => getMappingTemplate('eyeriss')).toThrow(/unknown mapping template "eyeriss"; available: maestro-kcp-ws-v1, .*row-stationary-v1.*row-stationary-sets-v1/);
     expect(() => getMappingTemplate('maestro-nmk-k64-v1').build('conv', { rows: 8, cols: 8 })).toThrow(/available: gemm/);
   });
 

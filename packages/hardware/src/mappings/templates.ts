@@ -107,13 +107,13 @@ export const mappingTemplates: readonly MappingTemplate[] = [
         SpatialMap(1,1) X'; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S;`,
       gemm: (a) => `TemporalMap(1,1) K; SpatialMap(1,1) M; TemporalMap(${a.cols},${a.cols}) N; Cluster(${a.cols}, P); SpatialMap(1,1) N;`,
     }),
-  template('row-stationary-v1', 'Eyeriss (Chen et al., ISCA 2016; JSSC 2017) row-stationary: logical PE sets of R rows × the array columns, one output row per column, sets replicated over filters',
-    'sets of min(R, rows) × cols PEs take 16 filters each (inputs multicast to the sets); in a set, output rows across clusters of R PEs, each PE one filter row paired with one input row', {
-      conv: (a) => `SpatialMap(16,16) K; TemporalMap(1,1) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; Cluster(min(Sz(R),${a.rows})*${a.cols}, P);
-        SpatialMap(1,1) Y'; TemporalMap(1,1) X'; Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
-      depthwise: (a) => `SpatialMap(16,16) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; Cluster(min(Sz(R),${a.rows})*${a.cols}, P);
-        SpatialMap(1,1) Y'; TemporalMap(1,1) X'; Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
-      gemm: (a) => `SpatialMap(16,16) N; TemporalMap(1,1) K; Cluster(${a.cols}, P); SpatialMap(1,1) M;`,
+  template('row-stationary-v1', 'Eyeriss (Chen et al., ISCA 2016) row-stationary R × Y′, as MAESTRO YRP_RS: a cluster of R PEs per output row',
+    'output rows across clusters of R PEs (R × Y′ sets), one filter row and one input row per PE, 16 filters per pass', {
+      conv: () => `SpatialMap(1,1) Y'; TemporalMap(1,1) X'; TemporalMap(1,1) C; TemporalMap(16,16) K; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S;
+        Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
+      depthwise: () => `SpatialMap(1,1) Y'; TemporalMap(1,1) X'; TemporalMap(16,16) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S;
+        Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
+      gemm: () => `SpatialMap(1,1) M; TemporalMap(1,1) K; TemporalMap(16,16) N;`,
     }),
   template('input-stationary-v1', 'SCNN-like ordering, dense (src/dataflows/input-stationary.ts): C across the rows, output columns across the columns',
     'inputs stay while the output channels stream past (K innermost); partial sums reduced down the rows', {
@@ -132,8 +132,24 @@ export const mappingTemplates: readonly MappingTemplate[] = [
     }),
 ];
 
+/**
+ * Templates available by name but not offered to the co-search's mapping decision (which lists
+ * `mappingTemplates`): Eyeriss's logical PE sets replicate R × Y′ over filters, so CONV3–5 of
+ * AlexNet use 156 of 168 PEs instead of 39, at the price of larger PE tiles.
+ */
+export const extraMappingTemplates: readonly MappingTemplate[] = [
+  template('row-stationary-sets-v1', 'Eyeriss (Chen et al., ISCA 2016; JSSC 2017) logical PE sets: R rows × the array columns, one output row per column, sets replicated over filters',
+    'sets of min(R, rows) × cols PEs take 16 filters each (inputs multicast to the sets); in a set, output rows across clusters of R PEs, each PE one filter row paired with one input row', {
+      conv: (a) => `SpatialMap(16,16) K; TemporalMap(1,1) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; Cluster(min(Sz(R),${a.rows})*${a.cols}, P);
+        SpatialMap(1,1) Y'; TemporalMap(1,1) X'; Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
+      depthwise: (a) => `SpatialMap(16,16) C; TemporalMap(Sz(R),Sz(R)) R; TemporalMap(Sz(S),Sz(S)) S; Cluster(min(Sz(R),${a.rows})*${a.cols}, P);
+        SpatialMap(1,1) Y'; TemporalMap(1,1) X'; Cluster(Sz(R), P); SpatialMap(1,1) Y; SpatialMap(1,1) R; TemporalMap(Sz(S),Sz(S)) S;`,
+      gemm: (a) => `SpatialMap(16,16) N; TemporalMap(1,1) K; Cluster(${a.cols}, P); SpatialMap(1,1) M;`,
+    }),
+];
+
 export function getMappingTemplate(name: string): MappingTemplate {
-  const t = mappingTemplates.find((x) => x.name === name);
-  if (!t) throw new NotFoundError('mapping template', name, mappingTemplates.map((x) => x.name));
+  const t = mappingTemplates.find((x) => x.name === name) ?? extraMappingTemplates.find((x) => x.name === name);
+  if (!t) throw new NotFoundError('mapping template', name, [...mappingTemplates, ...extraMappingTemplates].map((x) => x.name));
   return t;
 }
