@@ -166,6 +166,24 @@ describe('tile simulator: output error of a fixed small network vs ADC bits', ()
   });
 });
 
+describe('tile simulator: calibrated ADC range', () => {
+  it('is still exact at lossless bits, and at 5 bits errs less than the full-scale range', () => {
+    const [G, R, F, O] = [1, 40, 128, 16];
+    const rng = new Rng(8);
+    const x = Float32Array.from({ length: G * R * F }, () => Math.max(rng.normal(), 0));
+    const w = Float32Array.from({ length: G * F * O }, () => rng.normal() * 0.1);
+    const want = digitalQuantised(x, w, G, R, F, O, 8, 8);
+    const err = (got: Float32Array) => Math.sqrt(got.reduce((a, v, i) => a + (v - want[i]) ** 2, 0) / want.reduce((a, v) => a + v * v, 0));
+    const at = (adcBits: number, adcRange: 'full-scale' | 'calibrated') =>
+      run({ tile: { ...TILE, adcBits }, adcRange, exactFastPath: false }, tf.tensor3d(x, [G, R, F]), tf.tensor3d(w, [G, F, O]));
+    expect(err(at(9, 'calibrated'))).toBeLessThan(1e-5);
+    const full = err(at(5, 'full-scale'));
+    const cal = err(at(5, 'calibrated'));
+    expect(full).toBeGreaterThan(0.1);
+    expect(cal).toBeLessThan(full / 2);
+  });
+});
+
 describe('tile simulator: parameters the accuracy model cannot realise', () => {
   const make = (tile: Partial<CimTileParams>, extra: Partial<TileSimulatorOptions> = {}) => () =>
     createTileSimulator({ tile: { ...TILE, ...tile }, inputBits: 8, weightBits: 8, rng: new Rng(1), device: 'rram-neurram-v1', ...extra });

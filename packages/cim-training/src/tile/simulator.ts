@@ -1,5 +1,5 @@
 import { tf } from '@cosearch/backend';
-import { checkNumber, type CimTileParams, type Rng } from '@cosearch/core';
+import { checkNumber, oneOf, type CimTileParams, type Rng } from '@cosearch/core';
 import { gaussianNoise } from '../crossbar/noise';
 import type { DeviceParams } from '../devices/types';
 import type { LinearOverride, WeightOpCall } from './hook';
@@ -28,6 +28,12 @@ export interface TileSimulatorOptions {
   readNoise?: boolean | number;
   /** ADC full scale as a fraction of the largest possible column sum (default 1 = NeuroSim/ISAAC sizing). */
   adcFullScaleFrac?: number;
+  /**
+   * 'full-scale' (default): every conversion spans the full scale above. 'calibrated': the range
+   * of each (row tile, input slice, weight slice, polarity) is set once per chip and layer to the
+   * largest column sum of the first forward call (a calibration batch), capped at the full scale.
+   */
+  adcRange?: 'full-scale' | 'calibrated';
   /** Run exactly linear layers (lossless ADC, devices on their digits, no read noise) as one matmul (default true; false forces the slices, for tests and benchmarks). */
   exactFastPath?: boolean;
 }
@@ -63,8 +69,11 @@ interface LayerState {
   /** Dequantisation of one weight code (max|W|/(2^(b−1) − 1)). */
   wStep: number;
   weightOffset: number;
-  /** Per row tile: rows used, ADC step, codes clipped at, conductances / step as [G, Ft, nPW·O]. */
-  tiles: { start: number; rows: number; step: number; maxCode: number; w: tf.Tensor3D }[];
+  /**
+   * Per row tile: rows used, codes clipped at, conductances [G, Ft, nPW·O] (digit units), and the
+   * ADC step of each (input slice k, column group pw) at k·nPW + pw (null until calibrated).
+   */
+  tiles: { start: number; rows: number; maxCode: number; fullScale: number; w: tf.Tensor3D; steps: Float64Array | null }[];
   /** Programmed conductances [G, F, nPW·O] in digit units (kept for read noise). */
   digits: tf.Tensor3D;
   coef: tf.Tensor3D;
@@ -109,6 +118,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
   }
   const readStd = opts.readNoise === true ? device.readNoise : opts.readNoise === undefined || opts.readNoise === false ? 0 : checkNumber(opts.readNoise, 'readNoise', { min: 0, max: 1 });
   const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
+  const calibrated = oneOf(opts.adcRange ?? 'full-scale', 'adcRange', ['full-scale', 'calibrated'] as const) === 'calibrated';
   const only = opts.layers ? new Set(opts.layers) : null;
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
@@ -146,8 +156,9 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
         const stepAdc = adcStep(rows, tile, fsFrac);
         const maxCode = 2 ** tile.adcBits - 1;
         if (stepAdc > 1 || maxCode < maxColumnSum(rows, tile.dacBits, tile.cellBits)) lossless = false;
-        const part = rows === F ? digits : tf.slice(digits, [0, start, 0], [G, rows, nPW * O]);
-        tiles.push({ start, rows, step: stepAdc, maxCode, w: tf.keep(tf.div(part, stepAdc) as tf.Tensor3D) });
+        const part = rows === F ? digits : tf.keep(tf.slice(digits, [0, start, 0], [G, rows, nPW * O]));
+        const steps = calibrated ? null : new Float64Array(nIn * nPW).fill(stepAdc);
+        tiles.push({ start, rows, maxCode, fullScale: fsFrac * maxColumnSum(rows, tile.dacBits, tile.cellBits), w: part, steps });
       }
       return { digits, coef, combined, colSum: tf.tensor3d(colSum, [G, 1, O]) };
     });
@@ -182,7 +193,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
         analog = tf.matMul(xu, s.combined);
       } else {
         const tilesW = readStd > 0 ? readTiles(s, readStd * cellTop, readSeed) : s.tiles.map((t) => t.w);
-        const out = slicedColumnSums(xu.dataSync() as Float32Array, G, R, F, s, tilesW, tile.dacBits, nIn);
+        const out = slicedColumnSums(xu.dataSync() as Float32Array, G, R, F, s, tilesW, tile.dacBits, nIn, tile.adcBits);
         s.stats.conversions += G * R * nIn * nPW * s.O * s.tiles.length;
         analog = tf.tensor3d(out, [G, R, s.O]);
       }
@@ -200,7 +211,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
     resolved,
     stats: () => Object.fromEntries([...cache].map(([k, v]) => [k, { ...v.stats }])),
     dispose: () => {
-      for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, ...s.tiles.map((t) => t.w)]);
+      for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, ...s.tiles.map((t) => t.w).filter((w) => w !== s.digits)]);
       cache.clear();
     },
   };
@@ -209,13 +220,14 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
 /**
  * Every ADC conversion of one call, and the digital shift-add. Per row tile and chunk of input
  * vectors: the DAC digits of the codes (k-major: [G, nIn·rows, Ft], built in JS), one matmul with
- * the tile's conductances / ADC step ([G, Ft, nPW·O]) gives every column sum in ADC steps; each is
- * rounded to the nearest code (half up) and clipped to [0, maxCode]; the codes are summed with
- * weights 2^(k·b_dac)·coef_pw·step. The digit extraction and the code arithmetic run in plain JS
+ * the tile's conductances ([G, Ft, nPW·O]) gives every column sum; each is divided by its ADC
+ * step, rounded to the nearest code (half up) and clipped to [0, maxCode]; the codes are summed
+ * with weights 2^(k·b_dac)·coef_pw·step. With `adcRange: 'calibrated'` the steps are set from the
+ * first chunk of the first call. The digit extraction and the code arithmetic run in plain JS
  * loops: as tfjs element-wise ops over the [nIn·R, nPW·O] products they cost 2–3× the matmul.
  * Returns Σ over tiles, in integer product units, [G, R, O].
  */
-function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: LayerState, tilesW: tf.Tensor3D[], dacBits: number, nIn: number): Float32Array {
+function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: LayerState, tilesW: tf.Tensor3D[], dacBits: number, nIn: number, adcBits: number): Float32Array {
   const O = s.O;
   const nPW = s.coefJs.length;
   const cols = nPW * O;
@@ -242,20 +254,24 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
       const prod = tf.tidy(() => tf.matMul(tf.tensor3d(X, [G, nIn * rn, Ft]), tilesW[ti]));
       const S = prod.dataSync() as Float32Array;
       prod.dispose();
+      if (t.steps === null) t.steps = calibrate(S, G, nIn, rn, nPW, O, t.fullScale, adcBits);
+      const steps = t.steps;
       const maxCode = t.maxCode;
       const coef = s.coefJs;
       for (let g = 0; g < G; g++) {
         for (let k = 0; k < nIn; k++) {
-          const kScale = 2 ** (k * dacBits) * t.step;
+          const kScale = 2 ** (k * dacBits);
           for (let r = 0; r < rn; r++) {
             const src = ((g * nIn + k) * rn + r) * cols;
             const dst = (g * R + r0 + r) * O;
             for (let pw = 0; pw < nPW; pw++) {
-              const c = kScale * coef[pw];
+              const step = steps[k * nPW + pw];
+              const inv = 1 / step;
+              const c = kScale * coef[pw] * step;
               const base = src + pw * O;
               for (let o = 0; o < O; o++) {
                 // round half up; (v + 0.5) | 0 truncates toward 0, so negatives land on 0 or below and clip
-                const q = (S[base + o] + 0.5) | 0;
+                const q = (S[base + o] * inv + 0.5) | 0;
                 out[dst + o] += c * (q < 0 ? 0 : q > maxCode ? maxCode : q);
               }
             }
@@ -267,10 +283,32 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
   return out;
 }
 
+/**
+ * Calibrated ADC steps of one row tile: per (input slice k, column group pw), the largest column
+ * sum of this call (all groups, vectors and columns), capped at the full scale, over 2^b − 1
+ * codes, never finer than one unit product.
+ */
+function calibrate(S: Float32Array, G: number, nIn: number, rn: number, nPW: number, O: number, fullScale: number, adcBits: number): Float64Array {
+  const mx = new Float64Array(nIn * nPW);
+  for (let g = 0; g < G; g++) {
+    for (let k = 0; k < nIn; k++) {
+      for (let r = 0; r < rn; r++) {
+        const src = ((g * nIn + k) * rn + r) * nPW * O;
+        for (let pw = 0; pw < nPW; pw++) {
+          let m = mx[k * nPW + pw];
+          for (let o = 0; o < O; o++) if (S[src + pw * O + o] > m) m = S[src + pw * O + o];
+          mx[k * nPW + pw] = m;
+        }
+      }
+    }
+  }
+  return mx.map((m) => Math.max(1, Math.min(m, fullScale) / (2 ** adcBits - 1)));
+}
+
 /** The tiles as read in one forward call: programmed conductances + N(0, std²) per device (digit units). */
 function readTiles(s: LayerState, stdDigits: number, seed: number): tf.Tensor3D[] {
   const [G, F, C] = s.digits.shape;
   const noise = tf.reshape(gaussianNoise([G * F, C], stdDigits, seed), [G, F, C]) as tf.Tensor3D;
   const read = tf.add(s.digits, noise) as tf.Tensor3D;
-  return s.tiles.map((t) => tf.div(t.rows === F ? read : tf.slice(read, [0, t.start, 0], [G, t.rows, C]), t.step) as tf.Tensor3D);
+  return s.tiles.map((t) => (t.rows === F ? read : tf.slice(read, [0, t.start, 0], [G, t.rows, C])) as tf.Tensor3D);
 }
