@@ -34,9 +34,15 @@ const b = eyerissChip.batch;
 const layers = alexnetConv();
 console.log(`\nEyeriss chip, AlexNet CONV1–5, batch ${b}, ${eyerissChip.bits}-bit: ${eyerissChip.framesPerS} frames/s at ${eyerissChip.powerW * 1e3} mW (JSSC 2017)`);
 console.log('npu.mapping              objective  frames/s         power            active PEs conv1..conv5');
-const choices: [string, MapperObjective][] = [['row-stationary-v1', 'edp'], ['maestro-yrp-rs-v1', 'edp'], ['weight-stationary-v1', 'edp'], ['auto', 'latency'], ['auto', 'edp'], ['auto', 'energy']];
+const choices: [string, MapperObjective][] = [['row-stationary-v1', 'edp'], ['row-stationary-sets-v1', 'edp'], ['maestro-yrp-rs-v1', 'edp'], ['weight-stationary-v1', 'edp'], ['auto', 'latency'], ['auto', 'edp'], ['auto', 'energy']];
 for (const [m, objective] of choices) {
-  const r = evaluate(layers, eyeriss((h) => { h.npu!.mapping = m; h.npu!.mapperObjective = objective; }));
+  let r;
+  try {
+    r = evaluate(layers, eyeriss((h) => { h.npu!.mapping = m; h.npu!.mapperObjective = objective; }));
+  } catch (e) {
+    console.log(`${m.padEnd(24)} ${objective.padEnd(9)}  ${(e as Error).message}`);
+    continue;
+  }
   const fps = b / r.latencyS;
   console.log(`${m.padEnd(24)} ${objective.padEnd(9)}  ${fps.toFixed(1).padStart(5)} (${pct(fps, eyerissChip.framesPerS).padStart(6)})  ${(r.powerW * 1e3).toFixed(0).padStart(4)} mW (${pct(r.powerW, eyerissChip.powerW).padStart(6)})  ${r.perLayer.map((x) => x.activeUnits.toFixed(0)).join(' / ')}`);
 }

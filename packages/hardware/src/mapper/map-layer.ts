@@ -67,11 +67,13 @@ export function mapLayer(s: Shape, p: NpuParams, hw: MappingHardware, e: EnergyT
     if (!(err instanceof CosearchError)) throw err;
     // A template's tiles are defaults: shrink them to the buffers (same spatial pair and loop
     // order). A mapping the user wrote out is taken as written.
+    let note = '';
     if (!isDirectiveText(p.mapping)) {
       const r = familyMapping(ml, m, hw, p.mapperObjective, e);
       if (r !== null) return { name: m.name, directives: formatDirectives(r.mapping), cost: r.cost, chosenBy: 'mapper' };
+      note = '; none of the template\'s smaller tile sizes fits the RF and GLB either';
     }
-    throw new ConfigError('npu.mapping', p.mapping, `a mapping that fits layer ${JSON.stringify(layer.name)} on this NPU (${err.message})`);
+    throw new ConfigError('npu.mapping', p.mapping, `a mapping that fits layer ${JSON.stringify(layer.name)} on this NPU (${err.message}${note})`);
   }
   return { name: m.name, directives: formatDirectives(m), cost: analyseMapping(ml, m, hw), chosenBy: 'config' };
 }

@@ -31,6 +31,14 @@ export function tileSizes(n: number, original: number): number[] {
   return [...new Set([1, Math.min(original, n), n])].sort((a, b) => a - b);
 }
 
+/** Per-unit tiles tried for a spatial channel-like map of tile t > 1 (e.g. Eyeriss sets' 16 filters): 1, 4, 16, … below t, and t. */
+export function spatialTileSizes(t: number): number[] {
+  const out: number[] = [];
+  for (let x = 1; x < t; x *= 4) out.push(x);
+  out.push(t);
+  return out;
+}
+
 function permutations<T>(xs: readonly T[]): T[][] {
   if (xs.length <= 1) return [xs.slice()];
   const out: T[][] = [];
@@ -136,7 +144,11 @@ function* variants(template: Mapping, layer: MappingLayer, numPes: number, tiles
       slots.forEach((slot, k) => { ordered[slot] = order[k]; });
       const tunables: { at: number; options: number[] }[] = [];
       ordered.forEach((d, i) => {
-        if (d.kind !== 'temporal' || d.size !== d.offset) return;
+        if (d.size !== d.offset) return;
+        if (d.kind === 'spatial') {
+          if (CHANNEL_DIMS.has(d.dim) && (d.size as number) > 1) tunables.push({ at: i, options: spatialTileSizes(Math.min(d.size as number, sz(d.dim))) });
+          return;
+        }
         if (CHANNEL_DIMS.has(d.dim)) tunables.push({ at: i, options: tileSizes(sz(d.dim), d.size as number) });
         else if ((d.dim === 'R' || d.dim === 'S') && i >= inner && sz(d.dim) > 1) tunables.push({ at: i, options: [1, Math.min(d.size as number, sz(d.dim))] });
       });

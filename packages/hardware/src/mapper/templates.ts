@@ -1,14 +1,19 @@
 import { ConfigError } from '@cosearch/core';
 import type { Shape } from '../shape';
 import type { LayerKind, Mapping, MappingLayer } from '../mappings/types';
-import { getMappingTemplate, mappingTemplates, type MappingTemplate } from '../mappings/templates';
+import { extraMappingTemplates, getMappingTemplate, mappingTemplates, type MappingTemplate } from '../mappings/templates';
 import { mappingLayerFromShape } from '../mappings/layer';
 import { formatDirective, parseDirectives } from '../mappings/parse';
 
 /** How the NPU model and the mapper reach the mapping templates (`mappings/templates.ts`). */
 
+/** Every template: those the co-search offers, and those available by name only (`extraMappingTemplates`). */
+function allTemplates(): readonly MappingTemplate[] {
+  return [...mappingTemplates, ...extraMappingTemplates];
+}
+
 export function mappingTemplateNames(): string[] {
-  return mappingTemplates.map((t) => t.name);
+  return allTemplates().map((t) => t.name);
 }
 
 /** Templates with a mapping for every layer kind (conv, depthwise, GEMM): usable on any network. */
@@ -27,9 +32,9 @@ export function engineLayer(s: Shape, name = 'layer'): MappingLayer {
   return mappingLayerFromShape(s, name);
 }
 
-/** Every template's mapping for a layer kind on a rows × cols array (what "auto" searches). */
+/** Every template's mapping for a layer kind on a rows × cols array, by-name-only ones included (what "auto" searches). */
 export function templatesFor(kind: LayerKind, rows: number, cols: number): Mapping[] {
-  return mappingTemplates.filter((t) => t.appliesTo.includes(kind)).map((t) => t.build(kind, { rows, cols }));
+  return allTemplates().filter((t) => t.appliesTo.includes(kind)).map((t) => t.build(kind, { rows, cols }));
 }
 
 /**
@@ -47,7 +52,7 @@ export function templateFor(name: string, layer: MappingLayer, rows: number, col
     };
     return { mapping: t.build('conv', { rows, cols }), layer: conv };
   }
-  const fits = mappingTemplates.filter((x) => x.appliesTo.includes(layer.kind)).map((x) => x.name);
+  const fits = allTemplates().filter((x) => x.appliesTo.includes(layer.kind)).map((x) => x.name);
   throw new ConfigError('npu.mapping', name, `a template with a ${layer.kind} mapping for layer ${JSON.stringify(layer.name)}: ${fits.join(', ')}, or "auto"`);
 }
 
