@@ -9,7 +9,9 @@
  * Env: BENCH_IMAGES (default 500 validation images), BENCH_SUPERNET (a trained supernet checkpoint
  * directory; default: the newest .cosearch-cache/supernet-mnist-* that `npm start` leaves, else an
  * untrained supernet, which times the same work but whose accuracies mean nothing),
- * BENCH_SWEEP=1 (also accuracy vs ADC bits 3…9 of the largest subnet, all weight ops on CIM).
+ * BENCH_SWEEP=1 (also accuracy vs ADC bits 3…9 of the smallest subnet, all weight ops on CIM, both
+ * ADC-range conventions, on BENCH_SWEEP_IMAGES = 200 images, programming noise BENCH_SWEEP_NOISE = 0.05),
+ * BENCH_SKIP_SPEED=1 (only the sweep).
  * Which layers run on CIM: those the hardware model maps to CIM on `edge-npu-cim-v1` with the
  * greedy-edp scheme (what a co-search candidate with that scheme gets), and all weight ops
  * (cim-only, the worst case). Tile = `cimTileParams` of that preset (128 rows, 2-bit cells,
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   console.log(`tile ${tile.rows}x${tile.cols}, ${tile.cellBits}-bit cells, ${tile.dacBits}-bit DAC, ${tile.adcBits}-bit ADC (lossless ${losslessAdcBits(tile.rows, tile.dacBits, tile.cellBits)}); rram-neurram-v1, 8-bit activations and weights`);
 
   const rows: string[][] = [];
-  for (const [label, arch] of [['largest', largestArch(net.config)], ['smallest', smallestArch(net.config)]] as [string, SubnetArch][]) {
+  const speedArchs = process.env.BENCH_SKIP_SPEED === '1' ? [] : [['largest', largestArch(net.config)], ['smallest', smallestArch(net.config)]];
+  for (const [label, arch] of speedArchs as [string, SubnetArch][]) {
     const layers = subnetLayers(net.config, arch);
     let greedy: string[] = [];
     try {
@@ -84,17 +87,23 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r.join(' | '));
 
   if (process.env.BENCH_SWEEP === '1') {
-    const arch = largestArch(net.config);
+    // accuracy vs ADC bits of one fixed subnet (the smallest: the sweep is 14 tile-accurate
+    // evaluations), all weight ops on one simulated chip, on the first BENCH_SWEEP_IMAGES images
+    const arch = smallestArch(net.config);
+    const sweepSet = take(evalSet, Number(process.env.BENCH_SWEEP_IMAGES ?? 200));
     const all = subnetLayers(net.config, arch).filter((l) => l.kind === 'conv' || l.kind === 'depthwise' || l.kind === 'dense').map((l) => l.name);
-    for (const noise of [0, 0.05]) {
+    const clean = await evaluateSubnet(net, arch, sweepSet, { calibration });
+    const noise = Number(process.env.BENCH_SWEEP_NOISE ?? 0.05);
+    console.log(`smallest subnet, ${sweepSet.n} images, clean ${(clean.accuracy * 100).toFixed(1)} %; all ${all.length} weight ops on CIM, programming noise ${noise}:`);
+    for (const adcRange of ['full-scale', 'calibrated'] as const) {
       const accs: string[] = [];
       for (const adcBits of [3, 4, 5, 6, 7, 8, 9]) {
-        const sim = createTileSimulator({ tile: { ...tile, adcBits }, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, rng: new Rng(1), layers: all, programmingNoise: noise });
-        const r = await evaluateSubnet(net, arch, evalSet, { calibration, linearOverride: sim.linear });
+        const sim = createTileSimulator({ tile: { ...tile, adcBits }, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, rng: new Rng(1), layers: all, adcRange, programmingNoise: noise });
+        const r = await evaluateSubnet(net, arch, sweepSet, { calibration, linearOverride: sim.linear });
         sim.dispose();
         accs.push(`${adcBits}b ${(r.accuracy * 100).toFixed(1)}`);
       }
-      console.log(`largest, all weight ops on CIM, programming noise ${noise}: ${accs.join(' | ')}`);
+      console.log(`  ADC range ${adcRange}: ${accs.join(' | ')}`);
     }
   }
   net.dispose();
