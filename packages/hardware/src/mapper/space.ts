@@ -144,7 +144,7 @@ function* variants(template: Mapping, layer: MappingLayer, numPes: number, tiles
       slots.forEach((slot, k) => { ordered[slot] = order[k]; });
       const tunables: { at: number; options: number[] }[] = [];
       ordered.forEach((d, i) => {
-        if (d.size !== d.offset) return;
+        if (d.kind === 'cluster' || d.size !== d.offset) return;
         if (d.kind === 'spatial') {
           if (CHANNEL_DIMS.has(d.dim) && (d.size as number) > 1) tunables.push({ at: i, options: spatialTileSizes(Math.min(d.size as number, sz(d.dim))) });
           return;
