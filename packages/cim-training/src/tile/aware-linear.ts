@@ -95,12 +95,18 @@ export function equivalentAdcStep(
  * digits of |w_int| per device of a pair (differential: half the devices of a pair hold 0, so
  * the moments are over both devices) or of w_int + offset (single-ended).
  */
+/** Input vectors per group the digit moments are taken from (the first ones of the call). */
+const MOMENT_SAMPLE = 256;
+
 function sliceMoments(xu: tf.Tensor3D, w: tf.Tensor3D, tile: CimTileParams, inputBits: number, weightBits: number): SliceMoments {
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
   const v = tf.tidy(() => {
-    const [G, R, F] = xu.shape;
-    const d = tf.reshape(dacSlices(xu, tile.dacBits, nIn), [G, nIn, R * F]);
+    // a fixed sample of input vectors is enough for two moments (and keeps the op cheap)
+    const [G, R0, F] = xu.shape;
+    const R = Math.min(R0, MOMENT_SAMPLE);
+    const xs = R === R0 ? xu : tf.slice(xu, [0, 0, 0], [G, R, F]);
+    const d = tf.reshape(dacSlices(xs, tile.dacBits, nIn), [G, nIn, R * F]);
     const inM = tf.stack([tf.mean(d, [0, 2]), tf.mean(tf.square(d), [0, 2])], 1);
     const levels = 2 ** (weightBits - 1) - 1;
     const code = tf.round(tf.mul(tf.div(w, tf.maximum(tf.max(tf.abs(w)), 1e-30)), levels));
@@ -190,7 +196,8 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
         const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac, moments) : 0;
         if (stepInt > 0) {
           const delta = tf.mul(unit!, stepInt);
-          const u = dither ? tf.randomUniform([G, R, O], -0.5, 0.5, 'float32', ditherSeed + t) : null;
+          // U(−½, ½) as Φ(z) − ½ of table Gaussians (tf.randomUniform draws per element in JS)
+          const u = dither ? tf.mul(tf.erf(tf.reshape(gaussianNoise([G * R, O], Math.SQRT1_2, ditherSeed + t), [G, R, O])), 0.5) : null;
           p = straightThrough((v) => tf.tidy(() => {
             const z = tf.div(v, delta);
             return tf.mul(u ? tf.sub(tf.round(tf.add(z, u)), u) : tf.round(z), delta);
