@@ -26,7 +26,7 @@ import { Rng } from '@cosearch/core';
 import { loadDataset, take } from '@cosearch/datasets';
 import { cimTileParams, evaluate, getHardwarePreset } from '@cosearch/hardware';
 import { createCimAwareLinear, createTileSimulator, losslessAdcBits } from '@cosearch/cim-training';
-import { Supernet, defaultSupernetConfig, evaluateSubnet, largestArch, smallestArch, subnetLayers, type SubnetArch } from '@cosearch/supernet';
+import { Supernet, defaultSupernetConfig, evaluateSubnet, matMulOverride, restrictOverride, largestArch, smallestArch, subnetLayers, type SubnetArch } from '@cosearch/supernet';
 
 const images = Number(process.env.BENCH_IMAGES ?? 500);
 
@@ -74,6 +74,9 @@ async function main(): Promise<void> {
     await evaluateSubnet(net, arch, evalSet, { calibration }); // calibrates BN (cached)
     const clean = await timed(() => evaluateSubnet(net, arch, evalSet, { calibration }));
     rows.push([label, 'clean', '-', (clean.value.accuracy * 100).toFixed(1), clean.wallS.toFixed(2), clean.cpuS.toFixed(2), '1.00']);
+    // the floor of any hook: the same ops through the supernet's im2col + matMul path, no CIM model
+    const ident = await timed(() => evaluateSubnet(net, arch, evalSet, { calibration, linearOverride: restrictOverride(matMulOverride, (op) => all.includes(op.layer)) }));
+    rows.push([label, 'all, identity hook', String(all.length), (ident.value.accuracy * 100).toFixed(1), ident.wallS.toFixed(2), ident.cpuS.toFixed(2), (ident.cpuS / clean.cpuS).toFixed(2)]);
     const maps = ([['greedy-edp', greedy], ['all weight ops', all]] as [string, string[]][]).filter(([, l]) => l.length > 0);
     for (const [mapName, cimLayers] of maps) {
       const sim = createTileSimulator({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, rng: new Rng(1), layers: cimLayers });
