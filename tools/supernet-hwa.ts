@@ -12,6 +12,7 @@
  *     [--subnets 20] [--chips 2] [--samples 500] [--split val|test] [--calibration 256]
  *     [--hardware edge-npu-cim-v1] [--device rram-neurram-v1] [--input-bits 8] [--weight-bits 4]
  *     [--adc-bits 3,4,5,6,7,8,9] [--sweep-arch random0|largest|smallest] [--seed 0] [--json FILE]
+ *     [--programming-noise σ] [--stuck p]   (default: the device's; 0 and 0 = ideal devices, ADC/DAC/quantisation only)
  */
 import * as fs from 'node:fs';
 import { initBackend } from '@cosearch/backend';
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
   const hwName = sarg('hardware', 'edge-npu-cim-v1');
   const adcList = sarg('adc-bits', '3,4,5,6,7,8,9').split(',').map(Number);
   const seed = narg('seed', 0);
+  const noise = sarg('programming-noise') === undefined ? {} : { programmingNoise: narg('programming-noise', 0) };
+  const stuck = sarg('stuck') === undefined ? {} : { stuckProbability: narg('stuck', 0) };
   await initBackend({ quiet: true });
   const data = loadDataset({ name: 'mnist' });
   const set = take(split === 'test' ? data.test : data.val, samples);
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     const accs: number[] = [];
     for (let c = 0; c < chips; c++) {
       // Same chips (device population, programming noise) for every supernet: seeded by subnet and chip only.
-      const sim = createTileSimulator({ tile: t, device, inputBits, weightBits, layers, rng: new Rng(seed).fork(`chip-${c}`).fork(archKey(arch)) });
+      const sim = createTileSimulator({ tile: t, device, inputBits, weightBits, layers, ...noise, ...stuck, rng: new Rng(seed).fork(`chip-${c}`).fork(archKey(arch)) });
       try {
         accs.push((await evaluateSubnet(net, arch, set, { calibration, linearOverride: sim.linear })).accuracy);
       } finally {
