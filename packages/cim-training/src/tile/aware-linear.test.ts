@@ -31,6 +31,17 @@ const make = (o: Partial<CimAwareLinearOptions>) =>
   createCimAwareLinear({ tile: TILE, device: 'rram-neurram-v1', inputBits: 8, weightBits: 4, adcBitsChoices: [4, 5, 6], programmingNoise: 0.05, rng: new Rng(3), ...o });
 
 describe('CIM-aware training op', () => {
+  it('an all-zero input vector (ReLU output, padding) gives a zero output and finite gradients, not 0/0', () => {
+    const { w, c } = data(2, 1, 4, 20, 3);
+    const x = tf.concat([tf.zeros([1, 2, 20]), tf.ones([1, 2, 20])], 1) as tf.Tensor3D;
+    const f = make({ weightBits: 8, programmingNoise: 0 });
+    const y = f(op, x, w)!.arraySync() as number[][][];
+    expect(y[0][0]).toEqual([0, 0, 0]);
+    expect(y[0].flat().every(Number.isFinite)).toBe(true);
+    const [gx, gw] = grads((a, b) => f(op, a, b)!, x, w, c);
+    expect([...gx, ...gw].every(Number.isFinite)).toBe(true);
+  });
+
   it('with noise and quantisation off equals the clean product and its gradients (3 row tiles, depthwise-like groups)', () => {
     const { x, w, c } = data(1, 3, 10, 150, 4);
     const op0 = make({ inputBits: 0, weightBits: 0, adcBitsChoices: [0], programmingNoise: 0 });

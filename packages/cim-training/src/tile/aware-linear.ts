@@ -195,7 +195,8 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
         let p: tf.Tensor3D = tf.matMul(xs, ws);
         const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac, moments) : 0;
         if (stepInt > 0) {
-          const delta = tf.mul(unit!, stepInt);
+          // an all-zero input vector has step 0 (its sum is exactly 0): divide by 1 there, not 0/0
+          const delta = tf.maximum(tf.mul(unit!, stepInt), 1e-30);
           // U(−½, ½) as Φ(z) − ½ of table Gaussians (tf.randomUniform draws per element in JS)
           const u = dither ? tf.mul(tf.erf(tf.reshape(gaussianNoise([G * R, O], Math.SQRT1_2, ditherSeed + t), [G, R, O])), 0.5) : null;
           p = straightThrough((v) => tf.tidy(() => {
