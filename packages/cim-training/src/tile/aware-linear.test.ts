@@ -32,11 +32,11 @@ const make = (o: Partial<CimAwareLinearOptions>) =>
 
 describe('CIM-aware training op', () => {
   it('an all-zero input vector (ReLU output, padding) gives a zero output and finite gradients, not 0/0', () => {
-    const { w, c } = data(2, 1, 4, 20, 3);
-    const x = tf.concat([tf.zeros([1, 2, 20]), tf.ones([1, 2, 20])], 1) as tf.Tensor3D;
-    const f = make({ weightBits: 8, programmingNoise: 0 });
+    const { w, c } = data(2, 1, 4, 150, 3);
+    const x = tf.concat([tf.zeros([1, 2, 150]), tf.ones([1, 2, 150])], 1) as tf.Tensor3D;
+    const f = make({ weightBits: 8, programmingNoise: 0, adcBitsChoices: [4] }); // 64-row tiles at 4 bits: lossy
     const y = f(op, x, w)!.arraySync() as number[][][];
-    expect(y[0][0]).toEqual([0, 0, 0]);
+    y[0][0].forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-20)); // the dither offset times a 1e-30 step
     expect(y[0].flat().every(Number.isFinite)).toBe(true);
     const [gx, gw] = grads((a, b) => f(op, a, b)!, x, w, c);
     expect([...gx, ...gw].every(Number.isFinite)).toBe(true);
