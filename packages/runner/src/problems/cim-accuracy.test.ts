@@ -12,7 +12,7 @@ const sections = (accuracy: unknown, hardware: unknown = { preset: 'edge-npu-cim
 describe('accuracy.cim config', () => {
   it('defaults to the tile-accurate model with the network bits', () => {
     const c = sections({ cim: {} }).accuracy.cim!;
-    expect(c).toMatchObject({ model: 'tile-v1', device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, readNoise: false, chips: 3 });
+    expect(c).toMatchObject({ model: 'tile-v1', device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, readNoise: false, adcRange: 'calibrated', chips: 3 });
   });
 
   it('rejects tiles the accuracy model cannot realise, naming the experiment field', () => {
@@ -50,7 +50,7 @@ describe('tile-accurate CIM accuracy of a subnet', () => {
   let net: Supernet;
   const base = cimTileParams(getHardwarePreset('edge-npu-cim-v1'))!;
   const cim = (o: Partial<CimAccuracy> = {}): CimAccuracy => ({
-    model: 'tile-v1', device: 'rram-neurram-v1', weightBits: 8, inputBits: 8, readNoise: false, chips: 2, programmingNoise: 0, stuckProbability: 0, ...o,
+    model: 'tile-v1', device: 'rram-neurram-v1', weightBits: 8, inputBits: 8, readNoise: false, adcRange: 'full-scale', chips: 2, programmingNoise: 0, stuckProbability: 0, ...o,
   });
 
   beforeAll(async () => {
@@ -80,6 +80,7 @@ describe('tile-accurate CIM accuracy of a subnet', () => {
     expect(cimAccuracyKey(arch, ['stem.conv'], { ...base, adcBits: base.adcBits + 1 }, cim())).not.toBe(a);
     expect(cimAccuracyKey(arch, ['stem.conv'], { ...base, rows: 64 }, cim())).not.toBe(a);
     expect(cimAccuracyKey(arch, ['stem.conv'], base, cim({ device: 'rram-hfo2-v1' }))).not.toBe(a);
+    expect(cimAccuracyKey(arch, ['stem.conv'], base, cim({ adcRange: 'calibrated' }))).not.toBe(a);
     const noisy = cim({ programmingNoise: 0.1 });
     const r1 = await createCimAccuracy(net, data.val, data.train, noisy)(arch, ['stem.conv', 'head.fc'], base, 0);
     const r2 = await createCimAccuracy(net, data.val, data.train, noisy)(arch, ['stem.conv', 'head.fc'], base, 0);

@@ -16,7 +16,7 @@ export function cimAccuracyKey(arch: SubnetArch, cimLayers: readonly string[], t
   const t = tile
     ? [tile.rows, tile.cols, tile.cellBits, tile.adcBits, tile.dacBits, tile.columnsPerAdc, tile.gMinSiemens, tile.gMaxSiemens, tile.differential ? 1 : 0].join(',')
     : '-';
-  return `cim:${cim.model}:${archKey(arch)}:${[...cimLayers].sort().join(',')}:${t}:${cim.device}:${cim.inputBits}/${cim.weightBits}:${cim.programmingNoise}/${cim.stuckProbability}/${cim.readNoise}`;
+  return `cim:${cim.model}:${archKey(arch)}:${[...cimLayers].sort().join(',')}:${t}:${cim.device}:${cim.inputBits}/${cim.weightBits}:${cim.programmingNoise}/${cim.stuckProbability}/${cim.readNoise}:${cim.adcRange}`;
 }
 
 export type CimAccuracyFn = (arch: SubnetArch, cimLayers: readonly string[], tile: CimTileParams | null, clean: number) => Promise<CimAccuracyResult>;
@@ -52,6 +52,7 @@ export function createCimAccuracy(net: Supernet, evalSet: ImageSet, calibration:
           ...(cim.programmingNoise !== null ? { programmingNoise: cim.programmingNoise } : {}),
           ...(cim.stuckProbability !== null ? { stuckProbability: cim.stuckProbability } : {}),
           readNoise: cim.readNoise,
+          adcRange: cim.adcRange,
         });
         try {
           const linearOverride: LinearOverride = (op, x, w) => sim.linear(op, x, w);

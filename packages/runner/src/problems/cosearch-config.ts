@@ -43,6 +43,12 @@ export interface CimAccuracy {
   inputBits: number;
   /** Device read noise on every crossbar read (tile-v1 only). */
   readNoise: boolean;
+  /**
+   * ADC reference of the tile model: `calibrated` (default) sets each column group's range once per
+   * chip from a calibration batch, as NeuRRAM calibrates its ADCs and DNN+NeuroSim rescales per
+   * tensor; `full-scale` sizes it for the largest possible column sum (ISAAC).
+   */
+  adcRange: 'calibrated' | 'full-scale';
   /** Independent programmings (simulated chips) averaged per candidate. */
   chips: number;
   programmingNoise: number | null;
@@ -180,7 +186,7 @@ function validateAccuracy(raw: unknown, bits: number): AccuracySection {
   let cim: CimAccuracy | null = null;
   if (o.cim !== undefined && o.cim !== null && o.cim !== false) {
     const c = asObject(o.cim, 'accuracy.cim');
-    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
+    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'adcRange', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
     if (booleanField(c, 'enabled', 'accuracy.cim', true)) {
       const device = stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1');
       if (!deviceModelNames().includes(device)) throw new ConfigError('accuracy.cim.device', device, `one of ${deviceModelNames().join(', ')}`);
@@ -190,6 +196,7 @@ function validateAccuracy(raw: unknown, bits: number): AccuracySection {
         weightBits: numberField(c, 'weightBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
         inputBits: numberField(c, 'inputBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
         readNoise: booleanField(c, 'readNoise', 'accuracy.cim', false),
+        adcRange: oneOf(c.adcRange ?? 'calibrated', 'accuracy.cim.adcRange', ['calibrated', 'full-scale'] as const),
         chips: numberField(c, 'chips', 'accuracy.cim', { integer: true, min: 1, max: 100 }, 3),
         programmingNoise: c.programmingNoise === undefined ? null : numberField(c, 'programmingNoise', 'accuracy.cim', { min: 0, max: 1 }),
         stuckProbability: c.stuckProbability === undefined ? null : numberField(c, 'stuckProbability', 'accuracy.cim', { min: 0, max: 1 }),
