@@ -50,7 +50,7 @@ describe('tile-accurate CIM accuracy of a subnet', () => {
   let net: Supernet;
   const base = cimTileParams(getHardwarePreset('edge-npu-cim-v1'))!;
   const cim = (o: Partial<CimAccuracy> = {}): CimAccuracy => ({
-    model: 'tile-v1', device: 'rram-neurram-v1', weightBits: 8, inputBits: 8, readNoise: false, adcRange: 'full-scale', chips: 2, programmingNoise: 0, stuckProbability: 0, ...o,
+    model: 'tile-v1', device: 'rram-neurram-v1', weightBits: 8, inputBits: 8, readNoise: false, adcRange: 'full-scale', chips: 2, samples: null, programmingNoise: 0, stuckProbability: 0, ...o,
   });
 
   beforeAll(async () => {

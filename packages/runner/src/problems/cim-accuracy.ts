@@ -16,7 +16,7 @@ export function cimAccuracyKey(arch: SubnetArch, cimLayers: readonly string[], t
   const t = tile
     ? [tile.rows, tile.cols, tile.cellBits, tile.adcBits, tile.dacBits, tile.columnsPerAdc, tile.gMinSiemens, tile.gMaxSiemens, tile.differential ? 1 : 0].join(',')
     : '-';
-  return `cim:${cim.model}:${archKey(arch)}:${[...cimLayers].sort().join(',')}:${t}:${cim.device}:${cim.inputBits}/${cim.weightBits}:${cim.programmingNoise}/${cim.stuckProbability}/${cim.readNoise}:${cim.adcRange}`;
+  return `cim:${cim.model}:${archKey(arch)}:${[...cimLayers].sort().join(',')}:${t}:${cim.device}:${cim.inputBits}/${cim.weightBits}:${cim.programmingNoise}/${cim.stuckProbability}/${cim.readNoise}:${cim.adcRange}:${cim.samples}`;
 }
 
 export type CimAccuracyFn = (arch: SubnetArch, cimLayers: readonly string[], tile: CimTileParams | null, clean: number) => Promise<CimAccuracyResult>;

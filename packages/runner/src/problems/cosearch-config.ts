@@ -51,6 +51,8 @@ export interface CimAccuracy {
   adcRange: 'calibrated' | 'full-scale';
   /** Independent programmings (simulated chips) averaged per candidate. */
   chips: number;
+  /** Images the CIM accuracy is measured on: the first `samples` of the accuracy subset (default: all of it). */
+  samples: number | null;
   programmingNoise: number | null;
   stuckProbability: number | null;
 }
@@ -186,7 +188,7 @@ function validateAccuracy(raw: unknown, bits: number): AccuracySection {
   let cim: CimAccuracy | null = null;
   if (o.cim !== undefined && o.cim !== null && o.cim !== false) {
     const c = asObject(o.cim, 'accuracy.cim');
-    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'adcRange', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
+    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'adcRange', 'samples', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
     if (booleanField(c, 'enabled', 'accuracy.cim', true)) {
       const device = stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1');
       if (!deviceModelNames().includes(device)) throw new ConfigError('accuracy.cim.device', device, `one of ${deviceModelNames().join(', ')}`);
@@ -198,6 +200,7 @@ function validateAccuracy(raw: unknown, bits: number): AccuracySection {
         readNoise: booleanField(c, 'readNoise', 'accuracy.cim', false),
         adcRange: oneOf(c.adcRange ?? 'calibrated', 'accuracy.cim.adcRange', ['calibrated', 'full-scale'] as const),
         chips: numberField(c, 'chips', 'accuracy.cim', { integer: true, min: 1, max: 100 }, 3),
+        samples: c.samples === undefined ? null : numberField(c, 'samples', 'accuracy.cim', { integer: true, min: 1 }),
         programmingNoise: c.programmingNoise === undefined ? null : numberField(c, 'programmingNoise', 'accuracy.cim', { min: 0, max: 1 }),
         stuckProbability: c.stuckProbability === undefined ? null : numberField(c, 'stuckProbability', 'accuracy.cim', { min: 0, max: 1 }),
       };

@@ -63,16 +63,18 @@ class CosearchProblem implements Problem {
     const accuracyMemo = new Map<string, { accuracy: number; std: number; clean: number }>();
     const problem = this;
 
-    const cleanAccuracy = async (arch: SubnetArch): Promise<number> => {
-      const key = `clean:${archKey(arch)}`;
+    const cleanAccuracy = async (arch: SubnetArch, set = evalSet): Promise<number> => {
+      const key = `clean:${set.n}:${archKey(arch)}`;
       const hit = accuracyMemo.get(key);
       if (hit) return hit.accuracy;
-      const r = await evaluateSubnet(net, arch, evalSet, { calibration });
+      const r = await evaluateSubnet(net, arch, set, { calibration });
       accuracyMemo.set(key, { accuracy: r.accuracy, std: 0, clean: r.accuracy });
       return r.accuracy;
     };
 
-    const cimAccuracy = s.accuracy.cim ? createCimAccuracy(net, evalSet, calibration, s.accuracy.cim) : null;
+    // CIM accuracy (tile-accurate: hundreds of times a clean evaluation) may use the head of the subset
+    const cimSet = s.accuracy.cim?.samples ? take(evalSet, Math.min(s.accuracy.cim.samples, evalSet.n)) : evalSet;
+    const cimAccuracy = s.accuracy.cim ? createCimAccuracy(net, cimSet, calibration, s.accuracy.cim) : null;
 
     return {
       async evaluate(c: Candidate) {
@@ -91,6 +93,8 @@ class CosearchProblem implements Problem {
           const r = await cimAccuracy(arch, cimLayers, cimTileParams(applyHardwareCandidate(s.hardware.base, c)), clean);
           accuracy = r.accuracy;
           extra.cimAccuracyStd = r.std;
+          // the clean accuracy on the same images, so that clean − CIM is the loss the tile causes
+          if (cimSet !== evalSet) extra.cleanAccuracyCimImages = await cleanAccuracy(arch, cimSet);
         }
         const t3 = performance.now();
         const metrics: Metrics = { accuracy, latencyS: hw.latencyS, energyJ: hw.energyJ, areaMm2: hw.areaMm2, extra };
