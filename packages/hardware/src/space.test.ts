@@ -1,4 +1,4 @@
-import { ConfigError, Rng } from '@cosearch/core';
+import { ConfigError, Rng, conv2d } from '@cosearch/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyHardwareCandidate, evaluate, getHardwarePreset, hardwareSpace, validateNetwork } from './index';
@@ -32,6 +32,20 @@ describe('hardwareSpace', () => {
     // 64 rows, 1-bit DAC, 2-bit cells → 6 + 1 + 2 − 1 = 8 lossless bits.
     expect(space.isFeasible({ 'hw.adcBits': 8, 'hw.xbarSize': 64 })).toBe(true);
     expect(hardwareSpace({ adcBits: [9], xbarSize: [64] }).isFeasible({ 'hw.adcBits': 9, 'hw.xbarSize': 64 })).toBe(false);
+  });
+
+  it('cell bits are an opt-in decision: the lossless bound and the crossbar count follow the chosen cell', () => {
+    expect(hardwareSpace().decisions.map((x) => x.name)).not.toContain('hw.cellBits');
+    const space = hardwareSpace({ cellBits: [1, 3], adcBits: [9], xbarSize: [64] });
+    // 64 rows, 1-bit DAC: 1-bit cells → 6 + 1 + 1 − 1 = 7 lossless bits (9 too many); 3-bit cells → 6 + 1 + 3 = 10
+    expect(space.isFeasible({ 'hw.adcBits': 9, 'hw.xbarSize': 64, 'hw.cellBits': 1 })).toBe(false);
+    expect(space.isFeasible({ 'hw.adcBits': 9, 'hw.xbarSize': 64, 'hw.cellBits': 3 })).toBe(true);
+    const base = getHardwarePreset('edge-npu-cim-v1');
+    const cells = (b: number) => applyHardwareCandidate(base, { 'hw.cellBits': b, 'sys.scheme': 'cim-only' });
+    expect(cells(3).cim!.cellBits).toBe(3);
+    const net = [conv2d({ name: 'c', inChannels: 16, outChannels: 64, inHeight: 8, inWidth: 8, kernel: 3, bits: 8 })];
+    // 8-bit weights: 8 slices of 1-bit cells vs 3 of 3-bit cells → more columns, crossbars and area
+    expect(evaluate(net, cells(1)).perLayer[0].crossbars).toBeGreaterThan(evaluate(net, cells(3)).perLayer[0].crossbars);
   });
 
   it('sampled candidates apply, validate and evaluate to finite metrics; same candidate → same result', () => {

@@ -25,6 +25,8 @@ export interface HardwareSpaceOptions {
   /** Crossbar rows = cols. */
   xbarSize?: number[];
   adcBits?: number[];
+  /** Bits per CIM cell (opt-in decision `hw.cellBits`: fewer bits = more weight slices and columns). */
+  cellBits?: number[];
   columnsPerAdc?: number[];
   schemes?: Scheme[];
   voltagesV?: number[];
@@ -84,14 +86,16 @@ export function hardwareSpace(options: HardwareSpaceOptions = {}): SearchSpace {
       d('hw.xbarSize', 'hardware', options.xbarSize ?? [64, 128, 256], 'crossbar rows = columns'),
       d('hw.adcBits', 'hardware', options.adcBits ?? [3, 4, 5, 6, 7, 8], 'ADC resolution, bits'),
       d('hw.columnsPerAdc', 'hardware', options.columnsPerAdc ?? [1, 4, 8, 16], 'columns sharing one ADC'),
+      ...(options.cellBits ? [d('hw.cellBits', 'hardware', options.cellBits, 'bits per CIM cell')] : []),
     );
     const cim = base.cim;
     constraints.push({
       name: 'adc-above-lossless',
-      decisions: ['hw.adcBits', 'hw.xbarSize'],
+      decisions: ['hw.adcBits', 'hw.xbarSize', ...(options.cellBits ? ['hw.cellBits'] : [])],
       check: (c) => {
         if (c['hw.adcBits'] === undefined || c['hw.xbarSize'] === undefined) return null;
-        const max = losslessAdcBits(c['hw.xbarSize'] as number, cim.dacBits, cim.cellBits);
+        if (options.cellBits && c['hw.cellBits'] === undefined) return null;
+        const max = losslessAdcBits(c['hw.xbarSize'] as number, cim.dacBits, (c['hw.cellBits'] as number | undefined) ?? cim.cellBits);
         return (c['hw.adcBits'] as number) > max ? `${c['hw.adcBits']}-bit ADC exceeds the lossless ${max} bits of a ${c['hw.xbarSize']}-row column` : null;
       },
     });
@@ -179,11 +183,12 @@ function applyDecisions(base: HardwareConfig, c: Candidate): HardwareConfig {
     if (has('hw.peCols')) npu.peCols = num('hw.peCols');
     if (has('hw.glbKiB')) npu.glbBytes = num('hw.glbKiB') * 1024;
   }
-  if (base.cim && (has('hw.cimTiles') || has('hw.xbarSize') || has('hw.adcBits') || has('hw.columnsPerAdc'))) {
+  if (base.cim && (has('hw.cimTiles') || has('hw.xbarSize') || has('hw.adcBits') || has('hw.columnsPerAdc') || has('hw.cellBits'))) {
     const cim = (hw.cim = { ...base.cim });
     if (has('hw.cimTiles')) cim.tiles = num('hw.cimTiles');
     if (has('hw.xbarSize')) cim.rows = cim.cols = num('hw.xbarSize');
     if (has('hw.adcBits')) cim.adcBits = num('hw.adcBits');
+    if (has('hw.cellBits')) cim.cellBits = num('hw.cellBits');
     if (has('hw.columnsPerAdc')) cim.columnsPerAdc = Math.min(num('hw.columnsPerAdc'), cim.cols);
   }
   hw.dvfs = { ...base.dvfs };

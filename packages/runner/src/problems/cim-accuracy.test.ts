@@ -31,6 +31,8 @@ describe('accuracy.cim config', () => {
     expect(err(() => sections({ cim: { inputBits: 4 } }, { preset: 'edge-npu-cim-v1', overrides: { cim: { dacBits: 8 } } }))).toMatch(/^invalid hardware\.overrides\.cim\.dacBits: got 8/);
     // a 30-bit ADC option in the search space
     expect(err(() => sections({ cim: {} }, { preset: 'edge-npu-cim-v1', space: { adcBits: [4, 30] } }))).toMatch(/^invalid hardware\.space\.adcBits\[1\]: got 30/);
+    // 5-bit cells offered to the search on the same device
+    expect(err(() => sections({ cim: {} }, { preset: 'edge-npu-cim-v1', space: { cellBits: [1, 5] } }))).toMatch(/^invalid hardware\.space\.cellBits\[1\]: got 5/);
     expect(err(() => sections({ cim: { model: 'exact' } }))).toMatch(/^invalid accuracy\.cim\.model: got "exact"/);
     expect(err(() => sections({ cim: { device: 'no-such-device' } }))).toMatch(/^invalid accuracy\.cim\.device/);
     // the programmed-weights model does not simulate the tile: no tile check

@@ -119,7 +119,7 @@ function stringList(v: unknown, p: string): string[] | undefined {
   return v as string[];
 }
 
-const SPACE_NUMBER_LISTS = ['peRows', 'peCols', 'glbKiB', 'cimTiles', 'xbarSize', 'adcBits', 'columnsPerAdc', 'voltagesV', 'frequenciesHz', 'nocLinkBits', 'nocVirtualChannels', 'nocBufferFlits'] as const;
+const SPACE_NUMBER_LISTS = ['peRows', 'peCols', 'glbKiB', 'cimTiles', 'xbarSize', 'adcBits', 'cellBits', 'columnsPerAdc', 'voltagesV', 'frequenciesHz', 'nocLinkBits', 'nocVirtualChannels', 'nocBufferFlits'] as const;
 const SPACE_STRING_LISTS = ['dataflows', 'schemes', 'topologies', 'blocks'] as const;
 
 function validateHardware(raw: unknown): HardwareSection {
@@ -236,6 +236,7 @@ function checkCimSpace(h: HardwareSection, cim: CimAccuracy): void {
   checkCimTile(base, cim, (k) => `hardware.overrides.cim.${k}`);
   h.space.adcBits?.forEach((b, i) => checkCimTile({ ...base, adcBits: b }, cim, () => `hardware.space.adcBits[${i}]`));
   h.space.xbarSize?.forEach((n, i) => checkCimTile({ ...base, rows: n, cols: n }, cim, () => `hardware.space.xbarSize[${i}]`));
+  h.space.cellBits?.forEach((b, i) => checkCimTile({ ...base, cellBits: b }, cim, () => `hardware.space.cellBits[${i}]`));
 }
 
 /** Checkpoint folder: the configured one, or one in the shared cache named by a hash of everything that determines the weights. */
