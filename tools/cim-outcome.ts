@@ -56,7 +56,7 @@ export function outcome(run: string, matchPts: number): Outcome {
   const cim = rows.filter((r) => cimLayers(r) > 0);
   const npu = rows.filter((r) => cimLayers(r) === 0);
   // the loss on the images the CIM accuracy used (accuracy.cim.samples may be a head of the subset)
-  const losses = cim.map((r) => 100 * ((r.metrics.extra?.cleanAccuracyCimImages ?? r.metrics.extra?.cleanAccuracy ?? r.metrics.accuracy) - r.metrics.accuracy));
+  const losses = cim.map((r) => 100 * ((r.metrics.extra?.cleanAccuracy ?? r.metrics.accuracy) - r.metrics.accuracy));
   const pts = rows.map((r) => DEFAULT_OBJECTIVES.map((o) => (o.direction === 'max' ? -1 : 1) * (r.metrics as unknown as Record<string, number>)[o.metric]));
   const front = nonDominatedIndices(pts).map((i) => rows[i]);
   const frontCim = front.filter((r) => cimLayers(r) > 0);
