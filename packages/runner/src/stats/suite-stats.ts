@@ -1,7 +1,7 @@
 import type { RunSummary, SuiteConfig } from '../suite';
 import { describeReference } from '../report/charts';
 import type { HvReference } from './hypervolume';
-import { mannWhitney } from './mann-whitney';
+import { mannWhitney, type MannWhitney } from './mann-whitney';
 import { summaryStats, type SummaryStats } from './summary';
 
 /**
@@ -20,17 +20,11 @@ export const SUITE_STATS = [
 
 export type SuiteStat = (typeof SUITE_STATS)[number]['key'];
 
-export interface Comparison {
+/** Mann-Whitney U of `a`'s values, two-sided p, Cliff's δ (> 0: `a`'s values tend to be larger). */
+export interface Comparison extends MannWhitney {
   a: string;
   b: string;
   stat: SuiteStat;
-  /** Mann-Whitney U of `a`'s values, two-sided p, Cliff's δ (> 0: `a`'s values tend to be larger). */
-  u: number;
-  p: number;
-  method: 'exact' | 'normal';
-  cliffsDelta: number;
-  n1: number;
-  n2: number;
 }
 
 export interface SuiteStatistics {
