@@ -27,7 +27,7 @@ export { validateTrainOptions, TRAIN_DEFAULTS, type CimTrainOptions } from './tr
 export { programWeights, type ProgramWeightsOptions } from './program-weights';
 export { evaluateOnChips, type ChipEvalOptions, type ChipEvalResult } from './evaluate';
 export type { WeightOpCall, LinearOverride } from './tile/hook';
-export { losslessAdcBits, maxCellBits, maxColumnSum, adcStep, validateTile, weightSlices, inputSlices, type ResolvedTile } from './tile/params';
+export { losslessAdcBits, maxCellBits, maxColumnSum, adcStep, validateTile, weightSlices, sliceTops, inputSlices, type ResolvedTile } from './tile/params';
 export { activationCodes, dacSlices, weightCodes } from './tile/quant';
 export { programSlices, type ProgrammedSlices } from './tile/program';
 export { createTileSimulator, type TileSimulator, type TileSimulatorOptions, type TileLayerStats } from './tile/simulator';

@@ -78,8 +78,13 @@ describe('CIM-aware training op', () => {
     expect(ya2).not.toEqual(ya1);
   });
   it('weight noise: the bit-sliced std by hand, and the op realises it', () => {
-    // 4-bit weights: 3 magnitude bits on 2 two-bit slices; σ·3·√(1 + 16)/7
-    expect(slicedWeightNoise(TILE, 4, 0.05)).toBeCloseTo((0.05 * 3 * Math.sqrt(17)) / 7, 12);
+    // 4-bit weights: 3 magnitude bits on a 2-bit slice (digit at G_max 3) and a 1-bit slice
+    // (digit at G_max 1, weighted 4): σ·√(3² + 4²)/7 = 5σ/7
+    expect(slicedWeightNoise(TILE, 4, 0.05)).toBeCloseTo((0.05 * 5) / 7, 12);
+    // one 3-bit slice on 3- or 4-bit cells: σ·7/7; 1-bit cells: σ·√(1 + 4 + 16)/7
+    expect(slicedWeightNoise({ ...TILE, cellBits: 4 }, 4, 0.05)).toBeCloseTo(0.05, 12);
+    expect(slicedWeightNoise({ ...TILE, cellBits: 3 }, 4, 0.05)).toBeCloseTo(0.05, 12);
+    expect(slicedWeightNoise({ ...TILE, cellBits: 1 }, 4, 0.05)).toBeCloseTo((0.05 * Math.sqrt(21)) / 7, 12);
     const F = 400;
     const O = 50;
     const x = tf.tensor3d(Float32Array.from({ length: F * F }, (_, i) => (i % (F + 1) === 0 ? 1 : 0)), [1, F, F]); // identity rows: y = W + noise
@@ -90,10 +95,11 @@ describe('CIM-aware training op', () => {
     expect(sd / slicedWeightNoise(TILE, 4, 0.05)).toBeGreaterThan(0.95);
     expect(sd / slicedWeightNoise(TILE, 4, 0.05)).toBeLessThan(1.05);
   });
-  it('equivalent ADC step: 0 when lossless, Δ·√(2·Σ4^k·Σ16^j) by hand otherwise', () => {
+  it('equivalent ADC step: 0 when lossless, √(2·Σ4^k·(Δ₀² + 16·Δ₁²)) by hand otherwise', () => {
     expect(equivalentAdcStep(64, { ...TILE, adcBits: 8 }, 8, 4)).toBe(0); // 64·1·3 = 192 ≤ 255
-    // 5 bits over 192: Δ = 192/31; 8 bit-serial slices Σ4^k = 21845; 2 weight slices 1 + 16 = 17
-    expect(equivalentAdcStep(64, TILE, 8, 4)).toBeCloseTo((192 / 31) * Math.sqrt(2 * 21845 * 17), 6);
+    // 5 bits: slice 0 (2 bits) over 64·1·3 = 192, Δ₀ = 192/31; slice 1 (1 bit, weighted 4) over
+    // 64·1·1 = 64, Δ₁ = 64/31; 8 bit-serial slices Σ4^k = 21845; 2 polarities
+    expect(equivalentAdcStep(64, TILE, 8, 4)).toBeCloseTo(Math.sqrt(2 * 21845 * ((192 / 31) ** 2 + 16 * (64 / 31) ** 2)), 6);
   });
   it('its output error at a lossy ADC is of the size the tile simulator makes (within a factor 2 at 5 and 7 bits)', () => {
     const rng = new Rng(5);

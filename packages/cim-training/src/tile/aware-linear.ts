@@ -4,7 +4,7 @@ import { gaussianNoise } from '../crossbar/noise';
 import type { DeviceParams } from '../devices/types';
 import { straightThrough } from '../model/linear';
 import type { LinearOverride } from './hook';
-import { adcStep, inputSlices, maxColumnSum, validateTile, weightSlices } from './params';
+import { adcStep, inputSlices, maxColumnSum, sliceTops, validateTile, weightSlices } from './params';
 import { activationCodes, dacSlices } from './quant';
 
 export interface CimAwareLinearOptions {
@@ -33,16 +33,16 @@ export interface CimAwareLinearOptions {
 
 /**
  * Weight-noise std of the bit-sliced programming, in units of max|W|: each slice j of a pair
- * errs by σ of the range = σ·(2^c − 1) digit units, weighted 2^(j·c) in the shift-add, so
- * σ_w = σ·(2^c − 1)·√(Σ_j 4^(j·c)) / (2^(b−1) − 1) (single-ended: one device, σ/√2). Without
+ * errs by σ of the range = σ·top_j digit units (top_j = 2^t_j − 1, `sliceTops`: the slice's
+ * digit at G_max), weighted 2^(j·c) in the shift-add, so
+ * σ_w = σ·√(Σ_j (top_j·2^(j·c))²) / (2^(b−1) − 1) (single-ended: one device, σ/√2). Without
  * clipping at G_min; the tile simulator clips, which trims the idle device's noise.
  */
 export function slicedWeightNoise(tile: Pick<CimTileParams, 'cellBits' | 'differential'>, weightBits: number, sigma: number): number {
-  const nW = weightSlices(tile, weightBits);
   let s = 0;
-  for (let j = 0; j < nW; j++) s += 4 ** (j * tile.cellBits);
+  sliceTops(tile, weightBits).forEach((top, j) => { s += (top * 2 ** (j * tile.cellBits)) ** 2; });
   const perPair = tile.differential ? sigma : sigma / Math.SQRT2;
-  return (perPair * (2 ** tile.cellBits - 1) * Math.sqrt(s)) / (2 ** (weightBits - 1) - 1);
+  return (perPair * Math.sqrt(s)) / (2 ** (weightBits - 1) - 1);
 }
 
 /** First and second moments of the digits of each slice: E[d], E[d²] (input slices k, weight slices j). */
@@ -53,7 +53,8 @@ export interface SliceMoments {
 
 /**
  * Equivalent quantisation step, in integer product units (x_int·w_int), of the sum of one row
- * tile's per-slice ADC errors. Each conversion of a column sum S with step Δ errs by at most Δ/2;
+ * tile's per-slice ADC errors. Each conversion of a column sum S with step Δ_j (weight slice j's
+ * digits: `adcStep` with its `sliceTops` digit at G_max) errs by at most Δ_j/2;
  * its error variance is Δ²/12 when S spreads over many steps, and E[S²] when S stays below Δ/2
  * (it rounds to 0): v = min(Δ²/12, E[S²]). With slice moments, E[S²] = Var + E[S]² with
  * E[S] = n·E[x_k]·E[d_j], Var = n·(E[x_k²]·E[d_j²] − (E[x_k]·E[d_j])²) over the n rows;
@@ -69,14 +70,17 @@ export function equivalentAdcStep(
   fullScaleFrac = 1,
   moments?: SliceMoments,
 ): number {
-  const delta = adcStep(rowsUsed, tile, fullScaleFrac);
-  if (delta <= 1 && 2 ** tile.adcBits - 1 >= maxColumnSum(rowsUsed, tile.dacBits, tile.cellBits)) return 0;
+  const tops = sliceTops(tile, weightBits);
+  const deltas = tops.map((top) => adcStep(rowsUsed, tile, fullScaleFrac, top));
+  const exact = tops.map((top, j) => deltas[j] <= 1 && 2 ** tile.adcBits - 1 >= maxColumnSum(rowsUsed, tile.dacBits, 1) * top);
+  if (exact.every(Boolean)) return 0;
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
-  const vMax = (delta * delta) / 12;
   let v = 0;
   for (let k = 0; k < nIn; k++) {
     for (let j = 0; j < nW; j++) {
+      // a slice whose ADC resolves every sum exactly adds no error
+      const vMax = exact[j] ? 0 : (deltas[j] * deltas[j]) / 12;
       let vkj = vMax;
       if (moments) {
         const [a1, a2] = moments.input[k];

@@ -32,10 +32,12 @@ export function maxColumnSum(rowsUsed: number, dacBits: number, cellBits: number
  * (times `fullScaleFrac`), split into 2^b − 1 uniform steps (NeuroSim's uniform partial-sum
  * quantisation, ISAAC's full-scale sizing), but never finer than one unit product: an ADC with
  * codes to spare resolves single steps exactly, so b ≥ losslessAdcBits reproduces the digital
- * sum. Codes are round-to-nearest (halves up) and clipped to [0, 2^b − 1].
+ * sum. Codes are round-to-nearest (halves up) and clipped to [0, 2^b − 1]. `sliceTop`: the
+ * digit at G_max of the column's slice (default a full cell, 2^c − 1; see `sliceTops`) — the
+ * full-scale current is the same, counted in that slice's digits.
  */
-export function adcStep(rowsUsed: number, tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits'>, fullScaleFrac = 1): number {
-  return Math.max(1, (fullScaleFrac * maxColumnSum(rowsUsed, tile.dacBits, tile.cellBits)) / (2 ** tile.adcBits - 1));
+export function adcStep(rowsUsed: number, tile: Pick<CimTileParams, 'adcBits' | 'dacBits' | 'cellBits'>, fullScaleFrac = 1, sliceTop = 2 ** tile.cellBits - 1): number {
+  return Math.max(1, (fullScaleFrac * rowsUsed * (2 ** tile.dacBits - 1) * sliceTop) / (2 ** tile.adcBits - 1));
 }
 
 /** Tile, device and precisions after validation. */
@@ -82,6 +84,20 @@ export function validateTile(tileRaw: unknown, deviceRaw: DeviceParams | string,
 /** Weight slices per sign: magnitude bits (b_w − 1) on differential pairs, else b_w offset bits. */
 export function weightSlices(tile: Pick<CimTileParams, 'cellBits' | 'differential'>, weightBits: number): number {
   return Math.ceil((tile.differential ? weightBits - 1 : weightBits) / tile.cellBits);
+}
+
+/**
+ * Digit range of each weight slice (least significant first): slice j holds t_j = min(c,
+ * m − j·c) of the m stored bits (m = b_w − 1 magnitude bits on differential pairs, b_w offset
+ * bits single-ended), so its largest digit is 2^t_j − 1. A slice with fewer bits than the cell
+ * (the top slice when c does not divide m, e.g. 3 magnitude bits on a 4-bit cell) is programmed
+ * over the device's whole range, digit d at g = d/(2^t_j − 1): its largest digit sits at G_max,
+ * as NeuRRAM maps max|W| to the full conductance range, so the programming error (a fraction of
+ * the range) is not inflated by unused levels.
+ */
+export function sliceTops(tile: Pick<CimTileParams, 'cellBits' | 'differential'>, weightBits: number): number[] {
+  const m = tile.differential ? weightBits - 1 : weightBits;
+  return Array.from({ length: weightSlices(tile, weightBits) }, (_, j) => 2 ** Math.min(tile.cellBits, m - j * tile.cellBits) - 1);
 }
 
 /** Input slices applied one after another: ⌈b_in / b_dac⌉ (bit-serial when b_dac = 1). */

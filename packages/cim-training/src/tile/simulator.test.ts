@@ -130,6 +130,37 @@ describe('tile simulator: chips', () => {
   });
 });
 
+describe('tile simulator: a slice with fewer bits than its cell spans the device range', () => {
+  // 4-bit weights on differential pairs = 3 magnitude bits. On 3-bit cells: one slice, digit
+  // d at g = d/7. On 4-bit cells: still one slice of 3 bits; programmed at g = d/7 (G_max for
+  // the largest magnitude, as NeuRRAM maps max|W| to the full range), its programming error
+  // (σ of the range) is σ·7 codes, as on 3-bit cells. Mapped at d/15 (half the range unused)
+  // it would be σ·15 codes: 2.1× the noise, the 4-bit-cell anomaly of the default run.
+  // 2-bit cells: slices of 2 and 1 bits, error σ·√(3² + (1·4)²) = 5σ codes (σ·√(3² + (3·4)²)
+  // ≈ 12.4σ if the 1-bit top slice used digit/3).
+  const [G, R, F, O] = [1, 64, 128, 64];
+  const rng = new Rng(31);
+  const x = Float32Array.from({ length: G * R * F }, () => Math.max(rng.normal(), 0));
+  const w = Float32Array.from({ length: G * F * O }, () => rng.normal() * 0.1);
+  const want = digitalQuantised(x, w, G, R, F, O, 8, 4);
+  const rmsErr = (cellBits: number) => {
+    let e = 0;
+    for (let chip = 0; chip < 3; chip++) {
+      const tile = { ...TILE, cellBits, adcBits: losslessAdcBits(128, 1, cellBits) };
+      const got = run({ tile, weightBits: 4, programmingNoise: 0.05, rng: new Rng(40 + chip) }, tf.tensor3d(x, [G, R, F]), tf.tensor3d(w, [G, F, O]));
+      e += got.reduce((a, v, i) => a + (v - want[i]) ** 2, 0) / got.length / 3;
+    }
+    return Math.sqrt(e);
+  };
+  it('4-bit cells err as 3-bit cells (ratio 1 ± 0.15), 2-bit cells 5/7 of that', () => {
+    const e3 = rmsErr(3);
+    expect(rmsErr(4) / e3).toBeGreaterThan(0.85);
+    expect(rmsErr(4) / e3).toBeLessThan(1.15);
+    expect(rmsErr(2) / e3).toBeGreaterThan((5 / 7) * 0.85);
+    expect(rmsErr(2) / e3).toBeLessThan((5 / 7) * 1.15);
+  });
+});
+
 describe('tile simulator: output error of a fixed small network vs ADC bits', () => {
   it('mean relative error over 4 chips is non-increasing in ADC bits from 5 bits up (within 2 % of the previous value)', () => {
     // fixed 2-layer ReLU MLP, 256 → 64 → 10, random weights and inputs (seeded), 2 % programming

@@ -73,11 +73,13 @@ interface LayerState {
    * Per row tile: rows used, codes clipped at, conductances [G, Ft, nPW·O] (digit units), and the
    * ADC step of each (input slice k, column group pw) at k·nPW + pw (null until calibrated).
    */
-  tiles: { start: number; rows: number; maxCode: number; fullScale: number; w: tf.Tensor3D; steps: Float64Array | null }[];
+  tiles: { start: number; rows: number; maxCode: number; fullScale: Float64Array; w: tf.Tensor3D; steps: Float64Array | null }[];
   /** Programmed conductances [G, F, nPW·O] in digit units (kept for read noise). */
   digits: tf.Tensor3D;
   coef: tf.Tensor3D;
   coefJs: Float64Array;
+  /** Largest digit of each column group (its slice's digit at G_max). */
+  topJs: Float64Array;
   /** Shift-add combination Σ coef·digits, [G, F, O] (the exact fast path). */
   combined: tf.Tensor3D;
   /** Σ_rows of the stored weight per column, [G, 1, O] (calibration read, subtracted times the input offset). */
@@ -123,7 +125,6 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
   const nPW = (tile.differential ? 2 : 1) * nW;
-  const cellTop = 2 ** tile.cellBits - 1;
   const cache = new Map<string, LayerState>();
 
   const program = (op: WeightOpCall, w: tf.Tensor3D): LayerState => {
@@ -153,19 +154,21 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
       const combined = tf.reshape(tf.sum(tf.mul(tf.reshape(digits, [G * F, nPW, O]), coef), 1), [G, F, O]) as tf.Tensor3D;
       for (let start = 0; start < F; start += tile.rows) {
         const rows = Math.min(tile.rows, F - start);
-        const stepAdc = adcStep(rows, tile, fsFrac);
         const maxCode = 2 ** tile.adcBits - 1;
-        if (stepAdc > 1 || maxCode < maxColumnSum(rows, tile.dacBits, tile.cellBits)) lossless = false;
+        // per column group: full scale = the largest column sum of its slice's digits (G_max on every row)
+        const fullScale = Float64Array.from(p.sliceTop, (top) => fsFrac * maxColumnSum(rows, tile.dacBits, 1) * top);
+        const stepPw = Float64Array.from(p.sliceTop, (top) => adcStep(rows, tile, fsFrac, top));
+        for (let pw = 0; pw < nPW; pw++) if (stepPw[pw] > 1 || maxCode < maxColumnSum(rows, tile.dacBits, 1) * p.sliceTop[pw]) lossless = false;
         const part = rows === F ? digits : tf.keep(tf.slice(digits, [0, start, 0], [G, rows, nPW * O]));
-        const steps = calibrated ? null : new Float64Array(nIn * nPW).fill(stepAdc);
-        tiles.push({ start, rows, maxCode, fullScale: fsFrac * maxColumnSum(rows, tile.dacBits, tile.cellBits), w: part, steps });
+        const steps = calibrated ? null : Float64Array.from({ length: nIn * nPW }, (_, i) => stepPw[i % nPW]);
+        tiles.push({ start, rows, maxCode, fullScale, w: part, steps });
       }
       return { digits, coef, combined, colSum: tf.tensor3d(colSum, [G, 1, O]) };
     });
     // kept: the caller's forward usually runs inside its own tf.tidy
     for (const t of Object.values(state)) tf.keep(t);
     const s: LayerState = {
-      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state, coefJs: p.coef,
+      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state, coefJs: p.coef, topJs: p.sliceTop,
       fast: (opts.exactFastPath ?? true) && lossless && p.onGrid && readStd === 0,
       stats: { calls: 0, vectors: 0, conversions: 0, rowTiles: tiles.length, lossless, devices: p.digits.length },
     };
@@ -192,7 +195,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
       if (s.fast) {
         analog = tf.matMul(xu, s.combined);
       } else {
-        const tilesW = readStd > 0 ? readTiles(s, readStd * cellTop, readSeed) : s.tiles.map((t) => t.w);
+        const tilesW = readStd > 0 ? readTiles(s, readStd, readSeed) : s.tiles.map((t) => t.w);
         const out = slicedColumnSums(xu.dataSync() as Float32Array, G, R, F, s, tilesW, tile.dacBits, nIn, tile.adcBits);
         s.stats.conversions += G * R * nIn * nPW * s.O * s.tiles.length;
         analog = tf.tensor3d(out, [G, R, s.O]);
@@ -288,7 +291,7 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
  * sum of this call (all groups, vectors and columns), capped at the full scale, over 2^b − 1
  * codes, never finer than one unit product.
  */
-function calibrate(S: Float32Array, G: number, nIn: number, rn: number, nPW: number, O: number, fullScale: number, adcBits: number): Float64Array {
+function calibrate(S: Float32Array, G: number, nIn: number, rn: number, nPW: number, O: number, fullScale: Float64Array, adcBits: number): Float64Array {
   const mx = new Float64Array(nIn * nPW);
   for (let g = 0; g < G; g++) {
     for (let k = 0; k < nIn; k++) {
@@ -302,13 +305,14 @@ function calibrate(S: Float32Array, G: number, nIn: number, rn: number, nPW: num
       }
     }
   }
-  return mx.map((m) => Math.max(1, Math.min(m, fullScale) / (2 ** adcBits - 1)));
+  return mx.map((m, i) => Math.max(1, Math.min(m, fullScale[i % nPW]) / (2 ** adcBits - 1)));
 }
 
-/** The tiles as read in one forward call: programmed conductances + N(0, std²) per device (digit units). */
-function readTiles(s: LayerState, stdDigits: number, seed: number): tf.Tensor3D[] {
+/** The tiles as read in one forward call: programmed conductances + N(0, std²) of the range per device (std·top digits). */
+function readTiles(s: LayerState, std: number, seed: number): tf.Tensor3D[] {
   const [G, F, C] = s.digits.shape;
-  const noise = tf.reshape(gaussianNoise([G * F, C], stdDigits, seed), [G, F, C]) as tf.Tensor3D;
+  const scale = tf.tensor3d(Float32Array.from({ length: C }, (_, c) => std * s.topJs[Math.floor(c / s.O)]), [1, 1, C]);
+  const noise = tf.mul(tf.reshape(gaussianNoise([G * F, C], 1, seed), [G, F, C]), scale) as tf.Tensor3D;
   const read = tf.add(s.digits, noise) as tf.Tensor3D;
   return s.tiles.map((t) => (t.rows === F ? read : tf.slice(read, [0, t.start, 0], [G, t.rows, C])) as tf.Tensor3D);
 }
