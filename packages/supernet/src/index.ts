@@ -18,3 +18,4 @@ export { subnetReport, randomHybridArchs, type SubnetReport, type SubnetScore } 
 export { exportSubnet, SubnetModel, SUBNET_FORMAT } from './export';
 export { randomShift } from './augment';
 export { finetuneSubnet, kendallTau, type FinetuneOptions } from './finetune';
+export { buildLayersModel, exportLayersModel, layersModelFromSubnet, saveLayersModel, LAYERS_MODEL_FORMAT, type LayersModelMetadata } from './export/layers-model';

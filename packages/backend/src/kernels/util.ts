@@ -66,7 +66,8 @@ export function convGeometry(
   dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
   depthwise: boolean,
 ): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, dimRoundingMode, depthwise);
+  // tf.layers' DepthwiseConv2D passes dilations = null (tfjs's own kernels read null as 1)
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode, depthwise);
   return {
     batch: info.batchSize,
     inHeight: info.inHeight,
