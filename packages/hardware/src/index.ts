@@ -29,3 +29,4 @@ export {
   type MapperOptions, type MapperResult, type EnergyTable, type MappingCandidate,
 } from './mapper/index';
 export { mappingHardware, energyTable, mappingEnergy, wordBits, type NpuParams } from './npu';
+export { importKerasModel, isKerasModel, networkFromJson, KERAS_LAYER_TYPES, type KerasImportOptions } from './import/keras';
