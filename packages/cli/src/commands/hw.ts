@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { ConfigError, DataError, stripModelField } from '@cosearch/core';
 import {
-  compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, validateHardwareConfig, validateNetwork, type HardwareConfig, type HardwareResult, type MapperObjective, type Scheme,
+  compareSchemes, evaluate, getHardwarePreset, loadHardwareConfig, networkFromJson, validateHardwareConfig, type HardwareConfig, type HardwareResult, type MapperObjective, type Scheme,
 } from '@cosearch/hardware';
 import { runRegisteredModel } from './hw-model';
 
@@ -80,7 +80,7 @@ export const hwCommand: CommandModule<object, Args> = {
   describe: 'latency, energy, area of a network on a hardware config (per-layer table + totals)',
   builder: (y) =>
     y
-      .option('network', { type: 'string', demandOption: true, describe: 'network JSON file (experiments/networks/*.json)' })
+      .option('network', { type: 'string', demandOption: true, describe: 'network JSON file (experiments/networks/*.json), or a tfjs LayersModel model.json / Keras model JSON' })
       .option('hardware', { type: 'string', demandOption: true, describe: 'hardware JSON file or preset name (cosearch list hardware-presets)' })
       .option('scheme', { choices: ['npu-only', 'cim-only', 'cim-static', 'per-layer', 'greedy-edp'], describe: 'override mapping.scheme' })
       .option('mapping', { type: 'string', describe: 'override npu.mapping: a template (cosearch list mappings), auto, or directive text' })
@@ -89,7 +89,7 @@ export const hwCommand: CommandModule<object, Args> = {
       .option('compare', { type: 'boolean', default: false, describe: 'NPU-only vs CIM-only vs heterogeneous table' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as JSON' }) as never,
   handler: (a) => {
-    const net = validateNetwork(readJson(a.network));
+    const net = networkFromJson(readJson(a.network)); // LayerSpec JSON, or a tfjs LayersModel / Keras model JSON
     // A file naming another registered model (e.g. "model": "lut-v1") is evaluated by that model.
     if (runRegisteredModel(a.hardware, net, a, readJson)) return;
     const hw = loadHardware(a.hardware);
