@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readConfigFile, startRun, type RunResult } from '@cosearch/runner';
+import '@cosearch/problem'; // registers cosearch-v1
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const budget = Number(process.env.BENCH_BUDGET ?? 60);

@@ -4,6 +4,7 @@ import { SYNTHETIC_DEFAULTS, datasetRegistry, validateDatasetConfig, type Resolv
 import { cimTileParams, getHardwarePreset, validateHardwareConfig, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
 import { validateSupernetConfig, type SupernetConfig } from '@cosearch/supernet';
 import { devicePresets } from '@cosearch/cim-training';
+import { deepMerge } from '@cosearch/runner';
 import { checkCimTile } from './cim-accuracy';
 
 /**
@@ -88,21 +89,6 @@ export function datasetShape(d: ResolvedDatasetConfig): { height: number; width:
       return { height: o.height, width: o.width, channels: o.channels, numClasses: o.numClasses };
     }
   }
-}
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Deep merge of plain objects (arrays and scalars replace). A policy's `params` object is
- * replaced whole: parameters of one policy mean nothing to another.
- */
-export function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
-  const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k === 'params' ? v : deepMerge(base[k], v);
-  return out;
 }
 
 function numberList(v: unknown, p: string): number[] | undefined {

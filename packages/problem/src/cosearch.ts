@@ -7,7 +7,7 @@ import { initBackend } from '@cosearch/backend';
 import { loadDataset, take, type ImageSet } from '@cosearch/datasets';
 import { applyHardwareCandidate, cimTileParams, evaluate as evaluateHardware, hardwareSpace, type HardwareResult } from '@cosearch/hardware';
 import { Supernet, archFromCandidate, archKey, evaluateSubnet, subnetLayers, supernetSpace, type SubnetArch } from '@cosearch/supernet';
-import { registerProblem, type CandidateEvaluator, type LayerCost, type Problem, type ProblemContext } from '../problem';
+import { CORE_METRICS, registerProblem, type CandidateEvaluator, type LayerCost, type MetricInfo, type Problem, type ProblemContext } from '@cosearch/runner';
 import { checkpointDir, validateCosearchSections, type CosearchSections } from './cosearch-config';
 import { ensureSupernet } from './supernet-cache';
 import { createCimAccuracy } from './cim-accuracy';
@@ -25,8 +25,23 @@ import { createCimAccuracy } from './cim-accuracy';
  * Accuracy depends only on the network (and, with CIM, on which layers the design maps to CIM
  * and on the tile and device), so it is memoised per worker.
  */
+/** What a cosearch-v1 evaluation produces (core four, then `metrics.extra`). */
+export const COSEARCH_METRICS: readonly MetricInfo[] = [
+  ...CORE_METRICS,
+  { name: 'powerW', direction: 'min', unit: 'W' },
+  { name: 'macs', direction: 'min', unit: '1' },
+  { name: 'cimLayers', direction: 'min', unit: '1' },
+  { name: 'cleanAccuracy', direction: 'max', unit: '1' },
+  // with accuracy.cim, for designs with CIM-mapped layers
+  { name: 'cimAccuracyStd', direction: 'min', unit: '1', optional: true },
+  // with accuracy.cim.samples, for designs with CIM-mapped layers
+  { name: 'cleanAccuracyCimImages', direction: 'max', unit: '1', optional: true },
+  { name: 'cimAccuracyCimImages', direction: 'max', unit: '1', optional: true },
+];
+
 class CosearchProblem implements Problem {
   readonly space: SearchSpace;
+  readonly metrics = COSEARCH_METRICS;
 
   constructor(
     readonly s: CosearchSections,
@@ -136,6 +151,7 @@ registerProblem({
   name: 'cosearch-v1',
   description: 'network (supernet) × hardware (NPU+CIM+NoC+DVFS model) co-search on a dataset, optional CIM accuracy under device noise',
   keys: ['dataset', 'network', 'hardware', 'accuracy'],
+  module: __filename, // what worker threads load to rebuild the problem
   defaults: { dataset: { name: 'mnist' }, hardware: { preset: 'edge-npu-cim-v1' }, accuracy: { split: 'val', samples: 500 } },
   create: ({ config, ctx }) => new CosearchProblem(validateCosearchSections(config.sections, config.seed), ctx),
 });

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readConfigFile } from './config';
-import { prepareExperiment } from './run';
-import { validateSuiteConfig, variantConfig } from './suite';
+import { prepareExperiment, readConfigFile, validateSuiteConfig, variantConfig } from '@cosearch/runner';
+import './index';
 
 /** Every example config in experiments/ validates (suites: every variant), without running. */
 const DIR = path.resolve(__dirname, '..', '..', '..', 'experiments');

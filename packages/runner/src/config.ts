@@ -15,7 +15,6 @@ import {
   type Objective,
   type Obj,
 } from '@cosearch/core';
-import { executorEntry } from './pool';
 
 /**
  * The experiment config: one JSON file describing a co-search run. This module validates the
@@ -60,8 +59,16 @@ export interface SearchConfig {
   stages: StageConfig[];
 }
 
+/** The problem of a config without a `problem` field (registered by @cosearch/problem). */
+export const DEFAULT_PROBLEM = 'cosearch-v1';
+
 export interface ExperimentConfig {
   name: string;
+  /**
+   * Plug-in modules loaded before the experiment is built (registering policies, problems,
+   * rewards, ...): absolute paths (written relative to the config file) or package names.
+   */
+  plugins: string[];
   seed: number;
   /** Run folder (relative paths resolve against the working directory). */
   output: string;
@@ -79,7 +86,7 @@ export interface ExperimentConfig {
   sections: Record<string, unknown>;
 }
 
-export const RUNNER_KEYS = ['$schema', 'description', 'name', 'seed', 'output', 'problem', 'executor', 'reward', 'policy', 'search', 'objectives', 'report'] as const;
+export const RUNNER_KEYS = ['$schema', 'description', 'plugins', 'name', 'seed', 'output', 'problem', 'executor', 'reward', 'policy', 'search', 'objectives', 'report'] as const;
 
 export function validatePolicyConfig(raw: unknown, p: string): PolicyConfig {
   const o = asObject(raw, p);
@@ -145,14 +152,17 @@ function validateObjectives(raw: unknown): Objective[] {
 }
 
 /**
- * Validates the runner's part of a raw config. `problemKeys` are the top-level sections the
- * chosen problem plug-in owns; they are passed through in `sections` for it to validate.
+ * Validates the runner's part of a raw config. `sectionKeys` gives the top-level sections the
+ * chosen problem and executor own; they are passed through in `sections` for them to validate.
+ * `plugins` must already be resolved (absolute paths or package names: see `anchorPlugins`).
  */
-export function validateExperimentConfig(raw: unknown, problemKeys: (problem: string) => readonly string[]): ExperimentConfig {
+export function validateExperimentConfig(raw: unknown, sectionKeys: (problem: string, executor: string) => readonly string[]): ExperimentConfig {
   const o = asObject(raw, 'config');
-  const problem = stringField(o, 'problem', '', 'cosearch-v1');
+  const problem = stringField(o, 'problem', '', DEFAULT_PROBLEM);
   const executor = stringField(o, 'executor', '', 'local');
-  const keys = [...problemKeys(problem), ...executorEntry(executor).keys];
+  const keys = [...sectionKeys(problem, executor)];
+  const plugins = o.plugins === undefined ? [] : o.plugins;
+  if (!Array.isArray(plugins) || !plugins.every((x) => typeof x === 'string')) throw new ConfigError('plugins', plugins, 'a list of module paths or package names');
   rejectUnknownKeys(o, '', [...RUNNER_KEYS, ...keys]);
   const name = stringField(o, 'name', '', 'experiment');
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError('name', name, 'letters, digits, ".", "_" or "-"');
@@ -165,6 +175,7 @@ export function validateExperimentConfig(raw: unknown, problemKeys: (problem: st
   for (const k of keys) if (o[k] !== undefined) sections[k] = o[k];
   return {
     name,
+    plugins: plugins as string[],
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 31 - 1 }, 1),
     output: stringField(o, 'output', '', path.join('runs', name)),
     problem,
@@ -192,6 +203,7 @@ export function readConfigFile(file: string): unknown {
 /** The config back as plain JSON (what `config.json` in a run folder holds). */
 export function configToJSON(c: ExperimentConfig): Obj {
   return {
+    ...(c.plugins.length ? { plugins: c.plugins } : {}),
     name: c.name,
     seed: c.seed,
     output: c.output,

@@ -1,26 +1,18 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CosearchError, Registry, type Candidate, type RegistryEntry } from '@cosearch/core';
-import type { ExperimentConfig } from './config';
+import { CosearchError, type Candidate } from '@cosearch/core';
+import { CandidateFailure, registerExecutor, type EvalPool } from './executor';
+import { workerModules } from './plugins';
 import type { CandidateEvaluator, EvalOutput, Problem, ProblemContext } from './problem';
 
-/** A candidate whose evaluation failed with a user-level error (it gets `errorReward`). */
-export class CandidateFailure extends CosearchError {}
-
 /**
- * Evaluates candidates on N worker threads (or in the main thread for N = 0). Which worker
- * evaluates what depends on timing, but results do not: evaluators are deterministic per
- * candidate and the runner tells the policy in ask order.
+ * `config` is the raw JSON config the worker threads rebuild the problem from; each thread first
+ * loads the config's plug-ins and the module that registers its problem (`workerModules`).
  */
-export interface EvalPool {
-  readonly size: number;
-  evaluate(candidate: Candidate): Promise<EvalOutput>;
-  close(): Promise<void>;
-}
-
 export async function createPool(opts: { workers: number; config: unknown; problem: Problem; ctx: ProblemContext }): Promise<EvalPool> {
   if (opts.workers === 0) return inProcessPool(await opts.problem.createEvaluator());
-  const workers = await Promise.all(Array.from({ length: opts.workers }, () => startWorker(opts.config, opts.ctx)));
+  const modules = workerModules(opts.config);
+  const workers = await Promise.all(Array.from({ length: opts.workers }, () => startWorker(opts.config, opts.ctx, modules)));
   return new WorkerPool(workers);
 }
 
@@ -44,9 +36,9 @@ function inProcessPool(evaluator: CandidateEvaluator): EvalPool {
  * bootstrap that registers tsx and loads worker.ts under the `@cosearch/source` condition
  * (a `.ts` worker entry cannot be loaded by `--import tsx` inside worker threads).
  */
-function startWorker(config: unknown, ctx: ProblemContext): Promise<Worker> {
+function startWorker(config: unknown, ctx: ProblemContext, modules: string[]): Promise<Worker> {
   const { log, ...plainCtx } = ctx;
-  const workerData = { config, ctx: plainCtx };
+  const workerData = { config, ctx: plainCtx, modules };
   const fromSource = __filename.endsWith('.ts');
   const entry = path.join(__dirname, fromSource ? 'worker.ts' : 'worker.js');
   const worker = fromSource
@@ -141,37 +133,6 @@ class WorkerPool implements EvalPool {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/**
- * Executors: where evaluations run, chosen by the config's `executor` (default `local`, the
- * worker threads above). Another package plugs in a backend by registering here (e.g.
- * @cosearch/queue registers `queue`, evaluation on other machines through Redis), so the runner
- * does not depend on it. An executor owns top-level config sections (`keys`, e.g. `redis`),
- * validated by `validate` with the rest of the config and passed on in `config.sections`.
- */
-export interface ExecutorInput {
-  config: ExperimentConfig;
-  /** The raw JSON config (what worker threads or remote workers rebuild the problem from). */
-  raw: unknown;
-  problem: Problem;
-  ctx: ProblemContext;
-  workers: number;
-}
-
-export interface ExecutorEntry extends RegistryEntry<Promise<EvalPool>, ExecutorInput> {
-  readonly keys: readonly string[];
-  validate?(config: ExperimentConfig): void;
-}
-
-export const executorRegistry = new Registry<Promise<EvalPool>, ExecutorInput>('executor');
-
-export function registerExecutor(entry: ExecutorEntry): void {
-  executorRegistry.register(entry);
-}
-
-export function executorEntry(name: string): ExecutorEntry {
-  return executorRegistry.get(name) as ExecutorEntry;
 }
 
 registerExecutor({

@@ -43,8 +43,38 @@ export interface LayerCost {
   mapping?: string;
 }
 
+/**
+ * A metric a problem produces. The four core metrics (`accuracy`, `latencyS`, `energyJ`,
+ * `areaMm2`) are always in `Metrics`; others go in `metrics.extra`. Reward targets, constraints
+ * and objectives may only name declared metrics (or `edp`/`edap`, derived from the core ones).
+ */
+export interface MetricInfo {
+  name: string;
+  direction: 'max' | 'min';
+  /** SI unit or '1' (dimensionless), for the docs and `cosearch list problems`. */
+  unit?: string;
+  /** Produced only for some candidates (e.g. only designs with CIM-mapped layers). */
+  optional?: boolean;
+}
+
+/** The core metrics every problem produces (core `Metrics`). */
+export const CORE_METRICS: readonly MetricInfo[] = [
+  { name: 'accuracy', direction: 'max', unit: '1' },
+  { name: 'latencyS', direction: 'min', unit: 's' },
+  { name: 'energyJ', direction: 'min', unit: 'J' },
+  { name: 'areaMm2', direction: 'min', unit: 'mm²' },
+];
+
+/** Metrics core derives from the core ones (`metricValue`): energy-delay and energy-delay-area products. */
+export const DERIVED_METRICS: readonly MetricInfo[] = [
+  { name: 'edp', direction: 'min', unit: 'J·s' },
+  { name: 'edap', direction: 'min', unit: 'J·s·mm²' },
+];
+
 export interface Problem {
   readonly space: SearchSpace;
+  /** Every metric this problem's evaluations produce: the core four, then its extras. */
+  readonly metrics: readonly MetricInfo[];
   /** Cheap checks of external inputs (dataset files present), before a run folder is created. */
   check?(): void;
   prepare?(): Promise<void>;
@@ -63,6 +93,12 @@ export interface ProblemInput {
 export interface ProblemEntry extends RegistryEntry<Problem, ProblemInput> {
   /** Top-level config sections this problem owns and validates (e.g. dataset, network). */
   readonly keys: readonly string[];
+  /**
+   * The module that registers this problem (absolute path or package name), loaded by worker
+   * threads before they rebuild the problem. Optional: a problem registered while a plug-in was
+   * loaded (`loadPlugins`) is known by that plug-in.
+   */
+  readonly module?: string;
 }
 
 /** Problems by versioned name (`cosearch-v1`, `synthetic-v1`). */

@@ -6,7 +6,7 @@ import { buildExperiment } from './build';
 import { readCheckpoint, writeJsonAtomic, type Checkpoint } from './checkpoint';
 import { configToJSON, readConfigFile, type ExperimentConfig } from './config';
 import { Journal, readJournal, sortedRecords, type EvalRecord } from './journal';
-import { executorEntry, executorRegistry } from './pool';
+import { executorEntry, executorRegistry } from './executor';
 import type { Problem, ProblemContext } from './problem';
 import { Progress, type ProgressSink } from './progress';
 import { writeReport } from './report/write';
@@ -31,6 +31,8 @@ export interface RunOptions {
   stopAfter?: number;
   /** Do not write the report at the end. */
   noReport?: boolean;
+  /** Folder that relative `plugins` of a config object resolve against (default: the config file's folder, else the working directory). */
+  baseDir?: string;
 }
 
 export interface RunResult {
@@ -49,7 +51,7 @@ export function prepareExperiment(raw: unknown, opts: RunOptions = {}, runDir = 
     cacheDir: path.resolve(opts.cacheDir ?? '.cosearch-cache'),
     log: (m) => sink?.write(`${m}\n`),
   };
-  const { config, problem } = buildExperiment(raw, ctx);
+  const { config, problem } = buildExperiment(raw, ctx, { baseDir: opts.baseDir });
   if (opts.workers !== undefined) config.search.workers = opts.workers;
   createReward(config.reward);
   checkStages(problem.space, config);
@@ -71,6 +73,7 @@ function hasRun(dir: string): boolean {
 /** Starts a new run of a config (a file path or a parsed object) in a fresh run folder. */
 export async function startRun(configOrFile: unknown, opts: RunOptions = {}): Promise<RunResult> {
   const raw = typeof configOrFile === 'string' ? readConfigFile(configOrFile) : configOrFile;
+  if (typeof configOrFile === 'string' && opts.baseDir === undefined) opts = { ...opts, baseDir: path.dirname(path.resolve(configOrFile)) };
   const { config, problem } = prepareExperiment(raw, opts);
   problem.check?.();
   const dir = path.resolve(opts.out ?? config.output);

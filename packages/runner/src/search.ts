@@ -12,7 +12,7 @@ import {
 import type { ExperimentConfig, StageConfig } from './config';
 import { writeCheckpoint, type Checkpoint } from './checkpoint';
 import { Journal, type EvalRecord } from './journal';
-import { CandidateFailure, type EvalPool } from './pool';
+import { CandidateFailure, type EvalPool } from './executor';
 import type { Problem } from './problem';
 import { Progress } from './progress';
 import { pinnedSpace, stagePins } from './stages';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ConfigError, CosearchError, asObject, numberField, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
 import { readCheckpoint } from './checkpoint';
 import { readConfigFile } from './config';
-import { deepMerge } from './problems/cosearch-config';
+import { deepMerge } from './merge';
 import { CONFIG_FILE, prepareExperiment, resumeRun, startRun, type RunOptions, type RunResult } from './run';
 import type { EvalRecord } from './journal';
 import { bestRecords, validRecords } from './report/data';

@@ -8,7 +8,7 @@ import {
   type Candidate,
   type Decision,
 } from '@cosearch/core';
-import { registerProblem, type CandidateEvaluator, type LayerCost, type Problem } from '../problem';
+import { CORE_METRICS, registerProblem, type CandidateEvaluator, type LayerCost, type MetricInfo, type Problem } from './problem';
 
 /**
  * `synthetic-v1`: a small closed-form co-search problem (no dataset, no tfjs), for tests,
@@ -97,8 +97,12 @@ export function syntheticMetrics(c: SyntheticConfig, x: Candidate) {
   };
 }
 
+/** What a synthetic-v1 evaluation produces. */
+export const SYNTHETIC_METRICS: readonly MetricInfo[] = [...CORE_METRICS, { name: 'cimLayers', direction: 'min', unit: '1' }];
+
 class SyntheticProblem implements Problem {
   readonly space: SearchSpace;
+  readonly metrics = SYNTHETIC_METRICS;
   constructor(readonly config: SyntheticConfig) {
     this.space = syntheticSpace(config);
   }

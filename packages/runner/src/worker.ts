@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CosearchError } from '@cosearch/core';
 import { buildExperiment } from './build';
+import { loadPlugins } from './plugins';
 import type { CandidateEvaluator, ProblemContext } from './problem';
 
 /**
@@ -10,6 +11,8 @@ import type { CandidateEvaluator, ProblemContext } from './problem';
  */
 interface Init {
   config: unknown;
+  /** Plug-in modules to load first (the config's, and the one registering its problem). */
+  modules: string[];
   ctx: Omit<ProblemContext, 'log'>;
 }
 
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
   let evaluator: CandidateEvaluator;
   try {
     const ctx: ProblemContext = { ...init.ctx, log: (message) => port.postMessage({ log: message }) };
+    loadPlugins(init.modules ?? [], { field: 'worker modules' });
     const { problem } = buildExperiment(init.config, ctx);
     evaluator = await problem.createEvaluator();
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { startRun, type RunResult } from '@cosearch/runner';
+import { loadCliPlugins, PLUGIN_OPTION } from '../plugins';
 
 /** Prints where the results are; an interrupted run says how to continue and exits 130. */
 export function finish(r: RunResult): void {
@@ -11,7 +12,7 @@ export function finish(r: RunResult): void {
   }
 }
 
-export const searchCommand: CommandModule<object, { config: string; out?: string; workers?: number; quiet?: boolean; cache?: string }> = {
+export const searchCommand: CommandModule<object, { config: string; out?: string; workers?: number; quiet?: boolean; cache?: string; plugin?: string[] }> = {
   command: 'search <config>',
   describe: 'run a co-search experiment from a JSON config into a run folder',
   builder: (y) =>
@@ -20,8 +21,10 @@ export const searchCommand: CommandModule<object, { config: string; out?: string
       .option('out', { type: 'string', describe: 'run folder (default: the config\'s "output")' })
       .option('workers', { type: 'number', describe: 'worker threads (overrides search.workers; 0 = main thread)' })
       .option('cache', { type: 'string', describe: 'cache folder for trained supernets (default .cosearch-cache)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as never,
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('plugin', PLUGIN_OPTION) as never,
   handler: async (a) => {
+    loadCliPlugins(a.plugin);
     finish(await startRun(a.config, { out: a.out, workers: a.workers, cacheDir: a.cache, progress: a.quiet ? null : process.stderr }));
   },
 };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readCheckpoint, reportRun, resumeRun, startRun } from '@cosearch/runner';
 import { finish } from './search';
+import { loadCliPlugins, PLUGIN_OPTION } from '../plugins';
 
 /** The repository's default experiment (what `npm start` runs). */
 export const DEFAULT_EXPERIMENT = path.resolve(__dirname, '..', '..', '..', '..', 'experiments', 'default-mnist.json');
@@ -15,6 +16,7 @@ export const startCommand: CommandModule<object, { out: string; workers?: number
       .option('out', { type: 'string', default: path.join('runs', 'default-mnist'), describe: 'run folder' })
       .option('workers', { type: 'number', describe: 'worker threads (default: cores)' }) as never,
   handler: async (a) => {
+    loadCliPlugins();
     const dir = path.resolve(a.out);
     const cp = fs.existsSync(path.join(dir, 'config.json')) ? readCheckpoint(dir) : null;
     if (cp?.finished) {

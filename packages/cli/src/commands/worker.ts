@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { REDIS_URL_ENV, resolveRedisUrl, startQueueWorker } from '@cosearch/queue';
+import { loadCliPlugins, PLUGIN_OPTION } from '../plugins';
 
 interface Args {
   redis?: string;
@@ -14,6 +15,7 @@ interface Args {
   'max-stalled': number;
   'ca-file'?: string;
   insecure: boolean;
+  plugin?: string[];
 }
 
 /** `cosearch worker`: evaluates queued candidates (experiments with "executor": "queue") until stopped. */
@@ -33,8 +35,10 @@ export const workerCommand: CommandModule<object, Args> = {
       .option('stalled-ms', { type: 'number', default: 30000, describe: 'interval of the check for jobs of dead workers' })
       .option('max-stalled', { type: 'number', default: 2, describe: 'times a job may lose its worker before it fails' })
       .option('ca-file', { type: 'string', describe: 'CA bundle (PEM) for rediss:// with a private CA' })
-      .option('insecure', { type: 'boolean', default: false, describe: 'rediss:// without checking the server certificate' }) as never,
+      .option('insecure', { type: 'boolean', default: false, describe: 'rediss:// without checking the server certificate' })
+      .option('plugin', PLUGIN_OPTION) as never,
   handler: async (a) => {
+    loadCliPlugins(a.plugin);
     const worker = await startQueueWorker({
       url: resolveRedisUrl(a.redis, '--redis'),
       queue: a.queue,

@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { startRun } from '../run';
 import { paretoPoints, recordsToCsv } from './data';
 import { decisionActivity } from './active';
-import { syntheticLayers, syntheticSpace, type SyntheticConfig } from '../problems/synthetic';
+import { SYNTHETIC_METRICS, syntheticLayers, syntheticSpace, type SyntheticConfig } from '../synthetic';
 import type { Problem } from '../problem';
 import type { EvalRecord } from '../journal';
 
@@ -38,7 +38,7 @@ describe('report data', () => {
 
 describe('active decisions', () => {
   const cfg: SyntheticConfig = { layers: 2, delayMs: 0 };
-  const problem = { space: syntheticSpace(cfg), breakdown: (c) => syntheticLayers(cfg, c), createEvaluator: async () => ({ evaluate: async () => { throw new Error('unused'); } }) } as Problem;
+  const problem = { space: syntheticSpace(cfg), metrics: SYNTHETIC_METRICS, breakdown: (c) => syntheticLayers(cfg, c), createEvaluator: async () => ({ evaluate: async () => { throw new Error('unused'); } }) } as Problem;
   const base = { 'layer0.width': 8, 'layer1.width': 16, 'npu.pes': 16, 'cim.arrays': 4, 'layer0.unit': 'npu', 'layer1.unit': 'cim', frequencyMHz: 200 };
 
   it('are the decisions whose change alone changes the per-layer breakdown or makes the design fail', () => {
