@@ -13,7 +13,8 @@ import { trainSupernetCommand } from './train-supernet';
 import { hwCommand } from './hw';
 import { evalSubnetCommand } from './eval-subnet';
 import { maestroCompareCommand } from './maestro-compare';
+import { exportCommand } from './export';
 
 /** Every command of the CLI; each package's issue adds its own file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, workerCommand, statusCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand, hwCommand, maestroCompareCommand];
+export const commands: CommandModule<any, any>[] = [listCommand, searchCommand, resumeCommand, reportCommand, startCommand, suiteCommand, workerCommand, statusCommand, trainSupernetCommand, evalSubnetCommand, cimTrainCommand, cimEvalCommand, hwCommand, maestroCompareCommand, exportCommand];

@@ -269,9 +269,11 @@ export function importKerasModel(raw: unknown, opts: KerasImportOptions = {}): N
       }
       case 'Softmax': {
         const s = one();
-        const axis = c.axis ?? -1;
-        if (axis !== -1 && axis !== s.length) fail(l, `softmax over axis ${JSON.stringify(axis)} is not supported (last axis only)`);
-        push({ kind: 'softmax', name: nm, rows: B * prod(s.slice(0, -1)), cols: s[s.length - 1] });
+        // Keras' default axis is -1, tfjs-layers' is 1; Keras axes count the batch axis
+        const axis = typeof c.axis === 'number' ? c.axis : Array.isArray(c.axis) && c.axis.length === 1 ? Number(c.axis[0]) : -1;
+        const i = axis < 0 ? s.length + axis : axis - 1;
+        if (i < 0 || i >= s.length) fail(l, `softmax over axis ${JSON.stringify(c.axis)} of a rank-${s.length + 1} tensor`);
+        push({ kind: 'softmax', name: nm, rows: (B * prod(s)) / s[i], cols: s[i] });
         return s;
       }
       case 'Add': case 'Subtract': case 'Multiply': case 'Average': case 'Maximum': case 'Minimum': {
