@@ -23,7 +23,18 @@ export async function run(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       failure = err ?? new CosearchError(msg);
     });
-  for (const c of commands) parser.command(c);
+  for (const c of commands) {
+    // The command's module loads only when yargs matched it (builder) or runs it (handler).
+    parser.command({
+      command: c.command,
+      describe: c.describe,
+      builder: (y) => {
+        const b = c.load().builder;
+        return (typeof b === 'function' ? b(y) : b ? y.options(b) : y) as typeof y;
+      },
+      handler: (a) => c.load().handler(a),
+    });
+  }
   try {
     await parser.parseAsync();
   } catch (err) {
