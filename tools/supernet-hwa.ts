@@ -13,13 +13,18 @@
  *     [--hardware edge-npu-cim-v1] [--device rram-neurram-v1] [--input-bits 8] [--weight-bits 4]
  *     [--adc-bits 3,4,5,6,7,8,9] [--sweep-arch random0|largest|smallest] [--seed 0] [--json FILE]
  *     [--programming-noise σ] [--stuck p]   (default: the device's; 0 and 0 = ideal devices, ADC/DAC/quantisation only)
+ *     [--adc-range full-scale|calibrated] (default full-scale; the default experiment uses calibrated)
+ *     [--weight-scale column|layer] (default column, the simulator's)
+ *     [--cell-bits c] (override the preset tile's cells) [--sweep-chips N] (chips of the ADC sweep, default --chips)
+ *     [--svg FILE] (the ADC sweep as a chart: mean ± std over the sweep's chips)
+ *   --adc-bits may hold 'lossless' (= losslessAdcBits of the tile's rows, DAC and cell bits).
  */
 import * as fs from 'node:fs';
 import { initBackend } from '@cosearch/backend';
 import { Rng } from '@cosearch/core';
 import { loadDataset, take } from '@cosearch/datasets';
 import { cimTileParams, evaluate as evaluateHardware, getHardwarePreset } from '@cosearch/hardware';
-import { createTileSimulator } from '@cosearch/cim-training';
+import { createTileSimulator, losslessAdcBits } from '@cosearch/cim-training';
 import { archKey, evaluateSubnet, largestArch, sampleArch, smallestArch, Supernet, subnetLayers, vitCount, type SubnetArch } from '@cosearch/supernet';
 
 const argv = process.argv.slice(2);
@@ -52,7 +57,9 @@ async function main(): Promise<void> {
   const weightBits = narg('weight-bits', 4);
   const device = sarg('device', 'rram-neurram-v1');
   const hwName = sarg('hardware', 'edge-npu-cim-v1');
-  const adcList = sarg('adc-bits', '3,4,5,6,7,8,9').split(',').map(Number);
+  const adcRange = sarg('adc-range', 'full-scale') as 'full-scale' | 'calibrated';
+  if (adcRange !== 'full-scale' && adcRange !== 'calibrated') throw new Error(`--adc-range: ${adcRange} is not full-scale or calibrated`);
+  const adcTokens = sarg('adc-bits', '3,4,5,6,7,8,9').split(',');
   const seed = narg('seed', 0);
   const noise = sarg('programming-noise') === undefined ? {} : { programmingNoise: narg('programming-noise', 0) };
   const stuck = sarg('stuck') === undefined ? {} : { stuckProbability: narg('stuck', 0) };
@@ -61,8 +68,15 @@ async function main(): Promise<void> {
   const set = take(split === 'test' ? data.test : data.val, samples);
   const calibration = take(data.train, narg('calibration', 256));
   const hw = getHardwarePreset(hwName);
-  const tile = cimTileParams(hw);
-  if (!tile) throw new Error(`--hardware ${hwName} has no CIM engine`);
+  const presetTile = cimTileParams(hw);
+  if (!presetTile) throw new Error(`--hardware ${hwName} has no CIM engine`);
+  const tile = sarg('cell-bits') === undefined ? presetTile : { ...presetTile, cellBits: narg('cell-bits', presetTile.cellBits) };
+  const lossless = losslessAdcBits(tile.rows, tile.dacBits, tile.cellBits);
+  const adcList = adcTokens.map((t) => (t === 'lossless' ? lossless : Number(t)));
+  if (adcList.some((b) => !Number.isInteger(b) || b < 1)) throw new Error(`--adc-bits: ${adcTokens.join(',')} must be integers ≥ 1 or 'lossless'`);
+  const sweepChips = narg('sweep-chips', chips);
+  const weightScale = sarg('weight-scale', 'column') as 'column' | 'layer';
+  if (weightScale !== 'column' && weightScale !== 'layer') throw new Error(`--weight-scale: ${weightScale} is not column or layer`);
   const nets: [string, Supernet][] = [['base', await Supernet.load(base)]];
   if (hwaDir) nets.push(['hardware-aware', await Supernet.load(hwaDir)]);
   const cfg = nets[0][1].config;
@@ -74,22 +88,23 @@ async function main(): Promise<void> {
   const list = [...archs.values()];
   const cimLayersOf = (arch: SubnetArch) => evaluateHardware(subnetLayers(cfg, arch, { bits: inputBits }), hw).perLayer.filter((l) => l.engine === 'cim').map((l) => l.name);
 
-  const cimAccuracy = async (net: Supernet, arch: SubnetArch, layers: string[], t = tile) => {
+  const cimAccuracies = async (net: Supernet, arch: SubnetArch, layers: string[], t = tile, n = chips) => {
     const accs: number[] = [];
-    for (let c = 0; c < chips; c++) {
+    for (let c = 0; c < n; c++) {
       // Same chips (device population, programming noise) for every supernet: seeded by subnet and chip only.
-      const sim = createTileSimulator({ tile: t, device, inputBits, weightBits, layers, ...noise, ...stuck, rng: new Rng(seed).fork(`chip-${c}`).fork(archKey(arch)) });
+      const sim = createTileSimulator({ tile: t, device, inputBits, weightBits, layers, adcRange, weightScale, ...noise, ...stuck, rng: new Rng(seed).fork(`chip-${c}`).fork(archKey(arch)) });
       try {
         accs.push((await evaluateSubnet(net, arch, set, { calibration, linearOverride: sim.linear })).accuracy);
       } finally {
         sim.dispose();
       }
     }
-    return mean(accs);
+    return accs;
   };
+  const cimAccuracy = async (net: Supernet, arch: SubnetArch, layers: string[]) => mean(await cimAccuracies(net, arch, layers));
 
-  const out: Record<string, unknown> = { supernet: base, hwa: hwaDir ?? null, split, samples: set.n, chips, tile, device, inputBits, weightBits, hardware: hwName };
-  process.stdout.write(`tile ${JSON.stringify(tile)}; ${device}; ${inputBits}-bit inputs, ${weightBits}-bit weights; ${chips} chips; ${set.n} ${split} images\n`);
+  const out: Record<string, unknown> = { supernet: base, hwa: hwaDir ?? null, split, samples: set.n, chips, tile, device, inputBits, weightBits, hardware: hwName, adcRange, weightScale, ...noise, ...stuck };
+  process.stdout.write(`tile ${JSON.stringify(tile)}; ${device}; ${adcRange} ADC; weight scale per ${weightScale}; ${inputBits}-bit inputs, ${weightBits}-bit weights; ${chips} chips; ${set.n} ${split} images\n`);
   const rows: Record<string, unknown>[] = [];
   const summary: Record<string, { medianLoss: number; meanLoss: number; maxLoss: number; meanClean: number; meanCim: number; cpuS: number }> = {};
   for (const [name, net] of nets) {
@@ -112,27 +127,58 @@ async function main(): Promise<void> {
     process.stdout.write(`${name} | ${rows.filter((r) => r.supernet === name && (r.cimLayers as number) > 0).length} | ${s.medianLoss.toFixed(2)} | ${s.meanLoss.toFixed(2)} | ${s.maxLoss.toFixed(2)} | ${s.meanClean.toFixed(2)} | ${s.meanCim.toFixed(2)} | ${s.cpuS.toFixed(0)}\n`);
   }
 
-  // Accuracy versus ADC bits for one fixed subnet.
+  // Accuracy versus ADC bits for one fixed subnet: mean ± std over the sweep's chips.
   const which = sarg('sweep-arch', 'random0');
-  const fixed = which === 'largest' ? list[0] : which === 'smallest' ? list[1] : list[2];
+  const fixed = which === 'largest' ? list[0] : which === 'smallest' ? list[1] : list[Math.min(2, list.length - 1)];
   const layers = cimLayersOf(fixed);
-  process.stdout.write(`\nADC bits sweep, subnet ${archKey(fixed)} (${layers.length} CIM layers), mean over ${chips} chips\nADC bits | ${nets.map(([n]) => `${n} %`).join(' | ')}\n`);
-  const sweep: Record<string, number[]> = {};
+  const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, v) => a + (v - mean(xs)) ** 2, 0) / (xs.length - 1)));
+  process.stdout.write(`\nADC bits sweep, subnet ${archKey(fixed)} (${layers.length} CIM layers), mean ± std over ${sweepChips} chips (lossless = ${lossless} bits)\nADC bits | ${nets.map(([n]) => `${n} %`).join(' | ')}\n`);
+  const sweep: Record<string, { mean: number; std: number; chips: number[] }[]> = {};
   for (const [name] of nets) sweep[name] = [];
   for (const bits of adcList) {
     const cells: string[] = [];
     for (const [name, net] of nets) {
-      const a = await cimAccuracy(net, fixed, layers, { ...tile, adcBits: bits });
-      sweep[name].push(a);
-      cells.push(pct(a));
+      const accs = await cimAccuracies(net, fixed, layers, { ...tile, adcBits: bits }, sweepChips);
+      sweep[name].push({ mean: mean(accs), std: sd(accs), chips: accs });
+      cells.push(`${pct(mean(accs))} ± ${pct(sd(accs))}`);
     }
-    process.stdout.write(`${bits} | ${cells.join(' | ')}\n`);
+    process.stdout.write(`${bits}${bits === lossless ? ' (lossless)' : ''} | ${cells.join(' | ')}\n`);
   }
-  for (const [name, net] of nets) process.stdout.write(`clean (${name}): ${pct((await evaluateSubnet(net, fixed, set, { calibration })).accuracy)} %\n`);
-  Object.assign(out, { rows, summary, sweep: { arch: archKey(fixed), adcBits: adcList, accuracy: sweep } });
+  const cleanFixed: Record<string, number> = {};
+  for (const [name, net] of nets) {
+    cleanFixed[name] = (await evaluateSubnet(net, fixed, set, { calibration })).accuracy;
+    process.stdout.write(`clean (${name}): ${pct(cleanFixed[name])} %\n`);
+  }
+  Object.assign(out, { rows, summary, sweep: { arch: archKey(fixed), cimLayers: layers.length, chips: sweepChips, adcBits: adcList, lossless, clean: cleanFixed, accuracy: sweep } });
+  const svg = sarg('svg');
+  if (svg) fs.writeFileSync(svg, sweepSvg(`Accuracy vs ADC bits: subnet ${archKey(fixed)}, ${layers.length} CIM layers, ${sweepChips} chips (mean ± std), ${set.n} ${split} images`, adcList, lossless, sweep, cleanFixed));
   const json = sarg('json');
   if (json) fs.writeFileSync(json, JSON.stringify(out, null, 1));
   for (const [, n] of nets) n.dispose();
+}
+
+/** A line chart (hand-written SVG, no dependencies): accuracy vs ADC bits per supernet, ±1 std bars, clean accuracy dashed. */
+function sweepSvg(title: string, bits: number[], lossless: number, sweep: Record<string, { mean: number; std: number }[]>, clean: Record<string, number>): string {
+  const W = 640, H = 380, L = 60, R = 170, T = 40, B = 50;
+  const xs = [...new Set(bits)].sort((a, b) => a - b);
+  const x = (b: number) => L + ((xs.indexOf(b) + 0.5) / xs.length) * (W - L - R);
+  const y = (a: number) => T + (1 - a) * (H - T - B);
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2}" y="20" text-anchor="middle" font-size="12">${esc(title)}</text>`];
+  for (let a = 0; a <= 1.0001; a += 0.2) parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(a)}" y2="${y(a)}" stroke="#ddd"/><text x="${L - 6}" y="${y(a) + 4}" text-anchor="end">${Math.round(a * 100)}</text>`);
+  for (const b of xs) parts.push(`<text x="${x(b)}" y="${H - B + 18}" text-anchor="middle">${b}${b === lossless ? '*' : ''}</text>`);
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">ADC bits (* = lossless for the tile)</text>`, `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">accuracy %</text>`);
+  Object.entries(sweep).forEach(([name, pts], i) => {
+    const c = colors[i % colors.length];
+    const order = bits.map((b, k) => [b, pts[k]] as const).sort((p, q) => p[0] - q[0]);
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${order.map(([b, p]) => `${x(b)},${y(p.mean)}`).join(' ')}"/>`);
+    for (const [b, p] of order) parts.push(`<line x1="${x(b)}" x2="${x(b)}" y1="${y(Math.min(1, p.mean + p.std))}" y2="${y(Math.max(0, p.mean - p.std))}" stroke="${c}"/><circle cx="${x(b)}" cy="${y(p.mean)}" r="3" fill="${c}"/>`);
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(clean[name])}" y2="${y(clean[name])}" stroke="${c}" stroke-dasharray="5 4"/>`);
+    parts.push(`<line x1="${W - R + 12}" x2="${W - R + 32}" y1="${T + 20 * i + 10}" y2="${T + 20 * i + 10}" stroke="${c}" stroke-width="2"/><text x="${W - R + 36}" y="${T + 20 * i + 14}">${esc(name)}</text>`);
+  });
+  parts.push(`<text x="${W - R + 12}" y="${T + 20 * Object.keys(sweep).length + 14}" fill="#555">dashed: clean accuracy</text>`, '</svg>');
+  return parts.join('\n');
 }
 
 main().catch((e) => {

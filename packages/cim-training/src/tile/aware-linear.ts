@@ -1,5 +1,5 @@
 import { tf } from '@cosearch/backend';
-import { checkNumber, ConfigError, type CimTileParams, type Rng } from '@cosearch/core';
+import { checkNumber, ConfigError, oneOf, type CimTileParams, type Rng } from '@cosearch/core';
 import { gaussianNoise } from '../crossbar/noise';
 import type { DeviceParams } from '../devices/types';
 import { straightThrough } from '../model/linear';
@@ -29,6 +29,16 @@ export interface CimAwareLinearOptions {
   dataAwareAdc?: boolean;
   /** Subtractive dither on the partial-sum quantiser (default true): error uniform and independent of the sum. */
   dither?: boolean;
+  /**
+   * The inference ADC convention the error model matches (the tile simulator's `adcRange`):
+   * 'calibrated' (default, the co-search's default) = each (row tile, input slice, weight slice,
+   * polarity) spans the largest column sum of the call, taken exactly on its first
+   * `CALIBRATION_SAMPLE` input vectors (sliced digits, one small matmul); 'full-scale' = the
+   * largest possible column sum.
+   */
+  adcRange?: 'full-scale' | 'calibrated';
+  /** Weight full scale per output column (default, as the tile simulator) or per layer. */
+  weightScale?: 'layer' | 'column';
 }
 
 /**
@@ -69,29 +79,64 @@ export function equivalentAdcStep(
   weightBits: number,
   fullScaleFrac = 1,
   moments?: SliceMoments,
+  calibratedMax?: Float64Array,
 ): number {
   const tops = sliceTops(tile, weightBits);
-  const deltas = tops.map((top) => adcStep(rowsUsed, tile, fullScaleFrac, top));
-  const exact = tops.map((top, j) => deltas[j] <= 1 && 2 ** tile.adcBits - 1 >= maxColumnSum(rowsUsed, tile.dacBits, 1) * top);
-  if (exact.every(Boolean)) return 0;
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
+  const nPol = tile.differential ? 2 : 1;
+  const maxCode = 2 ** tile.adcBits - 1;
   let v = 0;
   for (let k = 0; k < nIn; k++) {
-    for (let j = 0; j < nW; j++) {
-      // a slice whose ADC resolves every sum exactly adds no error
-      const vMax = exact[j] ? 0 : (deltas[j] * deltas[j]) / 12;
-      let vkj = vMax;
+    for (let pw = 0; pw < nPol * nW; pw++) {
+      const j = pw % nW;
+      const fullScale = fullScaleFrac * maxColumnSum(rowsUsed, tile.dacBits, 1) * tops[j];
+      // the range the ADC spans: the full scale, or the calibrated largest sum (capped at it)
+      const range = calibratedMax ? Math.min(calibratedMax[k * nPol * nW + pw], fullScale) : fullScale;
+      const delta = Math.max(1, range / maxCode);
+      // an ADC that resolves every sum of its range to the unit (on-grid digits) adds no error
+      if (delta <= 1 && maxCode >= range) continue;
+      let vkj = (delta * delta) / 12;
       if (moments) {
         const [a1, a2] = moments.input[k];
         const [b1, b2] = moments.weight[j];
         const mean = rowsUsed * a1 * b1;
-        vkj = Math.min(vMax, rowsUsed * Math.max(a2 * b2 - a1 * a1 * b1 * b1, 0) + mean * mean);
+        vkj = Math.min(vkj, rowsUsed * Math.max(a2 * b2 - a1 * a1 * b1 * b1, 0) + mean * mean);
       }
       v += 4 ** (k * tile.dacBits + j * tile.cellBits) * vkj;
     }
   }
-  return Math.sqrt(12 * (tile.differential ? 2 : 1) * v);
+  return Math.sqrt(12 * v);
+}
+
+/** Input vectors per group the calibrated ADC ranges of the training op are taken from. */
+const CALIBRATION_SAMPLE = 32;
+
+/**
+ * The largest column sum of each (input slice k, column group pw) of one row tile, exactly, on
+ * the first `CALIBRATION_SAMPLE` input vectors: the sliced digits of the codes (`dacSlices`) times
+ * the slice digits of the weight codes (per polarity), one matmul; returns [k·nPW + pw].
+ */
+function calibratedMaxima(xu: tf.Tensor3D, codes: tf.Tensor3D, tile: CimTileParams, inputBits: number, weightBits: number): Float64Array {
+  const nIn = inputSlices(tile.dacBits, inputBits);
+  const nW = weightSlices(tile, weightBits);
+  const nPol = tile.differential ? 2 : 1;
+  const m = tf.tidy(() => {
+    const [G, R0, F] = xu.shape;
+    const R = Math.min(R0, CALIBRATION_SAMPLE);
+    const O = codes.shape[2];
+    const xs = R === R0 ? xu : tf.slice(xu, [0, 0, 0], [G, R, F]);
+    const xd = dacSlices(xs, tile.dacBits, nIn); // [G, nIn·R, F]
+    const stored = tile.differential ? [tf.relu(codes), tf.relu(tf.neg(codes))] : [tf.add(codes, 2 ** (weightBits - 1) - 1)];
+    // slice digits of each polarity: [G, F, O] → [G, nW·F, O] (slice-major) → [G, F, nW·O]
+    const groups = stored.map((st) => tf.transpose(tf.reshape(dacSlices(tf.transpose(st, [0, 2, 1]) as tf.Tensor3D, tile.cellBits, nW), [G, nW, O, F]), [0, 3, 1, 2]));
+    const wd = tf.reshape(tf.concat(groups, 2), [G, F, nPol * nW * O]) as tf.Tensor3D;
+    const prod = tf.reshape(tf.matMul(xd, wd), [G, nIn, R, nPol * nW, O]);
+    return tf.max(prod, [0, 2, 4]); // [nIn, nPW]
+  });
+  const a = m.dataSync();
+  m.dispose();
+  return Float64Array.from(a);
 }
 
 /**
@@ -102,7 +147,7 @@ export function equivalentAdcStep(
 /** Input vectors per group the digit moments are taken from (the first ones of the call). */
 const MOMENT_SAMPLE = 256;
 
-function sliceMoments(xu: tf.Tensor3D, w: tf.Tensor3D, tile: CimTileParams, inputBits: number, weightBits: number): SliceMoments {
+function sliceMoments(xu: tf.Tensor3D, w: tf.Tensor3D, tile: CimTileParams, inputBits: number, weightBits: number, columnScale = false): SliceMoments {
   const nIn = inputSlices(tile.dacBits, inputBits);
   const nW = weightSlices(tile, weightBits);
   const v = tf.tidy(() => {
@@ -113,7 +158,7 @@ function sliceMoments(xu: tf.Tensor3D, w: tf.Tensor3D, tile: CimTileParams, inpu
     const d = tf.reshape(dacSlices(xs, tile.dacBits, nIn), [G, nIn, R * F]);
     const inM = tf.stack([tf.mean(d, [0, 2]), tf.mean(tf.square(d), [0, 2])], 1);
     const levels = 2 ** (weightBits - 1) - 1;
-    const code = tf.round(tf.mul(tf.div(w, tf.maximum(tf.max(tf.abs(w)), 1e-30)), levels));
+    const code = tf.round(tf.mul(tf.div(w, tf.maximum(columnScale ? tf.max(tf.abs(w), 1, true) : tf.max(tf.abs(w)), 1e-30)), levels));
     const stored = tile.differential ? tf.abs(code) : tf.add(code, levels);
     const flat = tf.reshape(stored, [1, 1, -1]) as tf.Tensor3D;
     const wd = tf.reshape(dacSlices(flat, tile.cellBits, nW), [nW, -1]);
@@ -156,12 +201,16 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
   const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
   const dither = opts.dither ?? true;
   const dataAware = opts.dataAwareAdc ?? true;
+  const calibrated = oneOf(opts.adcRange ?? 'calibrated', 'adcRange', ['full-scale', 'calibrated'] as const) === 'calibrated';
+  const columnScale = oneOf(opts.weightScale ?? 'column', 'weightScale', ['layer', 'column'] as const) === 'column';
   const only = opts.layers ? new Set(opts.layers) : null;
   const noiseStd = wB > 0 ? slicedWeightNoise(tile, wB, sigma) : sigma;
   const rng = opts.rng;
+  const levelsW = 2 ** (wB - 1) - 1;
+  // max|W| per output column ([G, 1, O]) or per layer (scalar), as the tile simulator's weightScale
+  const fullScaleW = (w: tf.Tensor) => (columnScale ? tf.max(tf.abs(w), 1, true) : tf.max(tf.abs(w)));
   const quantW = straightThrough((w) => tf.tidy(() => {
-    const levels = 2 ** (wB - 1) - 1;
-    const step = tf.div(tf.maximum(tf.max(tf.abs(w)), 1e-30), levels);
+    const step = tf.div(tf.maximum(fullScaleW(w), 1e-30), levelsW);
     return tf.mul(tf.round(tf.div(w, step)), step);
   }));
   const quantX = straightThrough((x) => tf.tidy(() => {
@@ -177,19 +226,25 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
     const [G, R, F] = x.shape;
     const O = w.shape[2];
     let wMax = 0;
+    // the column's (or layer's) full scale as data: a constant of the step (no gradient through max)
+    let scaleData: Float32Array | null = null;
     if (sigma > 0 || (adcBits > 0 && inB > 0 && wB > 0)) {
-      const m = tf.tidy(() => tf.max(tf.abs(w)));
-      wMax = m.dataSync()[0];
+      const m = tf.tidy(() => fullScaleW(w));
+      scaleData = m.dataSync() as Float32Array;
       m.dispose();
+      for (const v of scaleData) wMax = Math.max(wMax, v);
     }
     return tf.tidy(() => {
       const xq = inB > 0 ? (quantX(x) as tf.Tensor3D) : x;
       let wq = wB > 0 ? (quantW(w) as tf.Tensor3D) : w;
-      if (sigma > 0 && wMax > 0) wq = tf.add(wq, tf.reshape(gaussianNoise([G * F, O], noiseStd * wMax, noiseSeed), [G, F, O]));
-      // one real-unit step per input vector: (s/L_x)·(max|W|/L_w) per integer product
+      // the column's (or layer's) full scale, a constant of the step
+      const wScale = scaleData ? (columnScale ? tf.tensor3d(scaleData, [G, 1, O]) : tf.scalar(scaleData[0])) : tf.scalar(0);
+      if (sigma > 0 && wMax > 0) wq = tf.add(wq, tf.mul(tf.reshape(gaussianNoise([G * F, O], noiseStd, noiseSeed), [G, F, O]), wScale));
+      // one real-unit step per input vector and column: (s/L_x)·(max|W|/L_w) per integer product
       const codes = adcBits > 0 && inB > 0 && wB > 0 && wMax > 0 ? activationCodes(x, inB) : null;
-      const unit = codes ? tf.mul(codes.step, wMax / (2 ** (wB - 1) - 1)) : null;
-      const moments = codes && dataAware ? sliceMoments(codes.xu, w, tile, inB, wB) : undefined;
+      const unit = codes ? tf.mul(codes.step, tf.div(wScale, levelsW)) : null;
+      const moments = codes && dataAware ? sliceMoments(codes.xu, w, tile, inB, wB, columnScale) : undefined;
+      const wCodes = codes && calibrated ? tf.round(tf.div(w, tf.div(tf.maximum(wScale, 1e-30), levelsW))) as tf.Tensor3D : null;
       const parts: tf.Tensor3D[] = [];
       let t = 0;
       for (let start = 0; start < F; start += tile.rows, t++) {
@@ -197,7 +252,8 @@ export function createCimAwareLinear(opts: CimAwareLinearOptions): LinearOverrid
         const xs = rows === F ? xq : tf.slice(xq, [0, 0, start], [G, R, rows]);
         const ws = rows === F ? wq : tf.slice(wq, [0, start, 0], [G, rows, O]);
         let p: tf.Tensor3D = tf.matMul(xs, ws);
-        const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac, moments) : 0;
+        const cal = wCodes ? calibratedMaxima(rows === F ? codes!.xu : tf.slice(codes!.xu, [0, 0, start], [G, R, rows]), rows === F ? wCodes : tf.slice(wCodes, [0, start, 0], [G, rows, O]), tile, inB, wB) : undefined;
+        const stepInt = unit ? equivalentAdcStep(rows, { ...tile, adcBits }, inB, wB, fsFrac, moments, cal) : 0;
         if (stepInt > 0) {
           // an all-zero input vector has step 0 (its sum is exactly 0): divide by 1 there, not 0/0
           const delta = tf.maximum(tf.mul(unit!, stepInt), 1e-30);

@@ -41,19 +41,31 @@ export function dacSlices(xu: tf.Tensor3D, dacBits: number, slices: number): tf.
 }
 
 /**
- * Integer weight codes with one full scale per layer (max|W| over all its groups):
- * w_int = round(w/max|W|·(2^(b−1) − 1)) (half away from zero), and the value of one code step.
+ * Integer weight codes of a [G, F, O] weight with one full scale per layer (max|W| over all its
+ * groups; `scale: 'layer'`) or per output column (max over the column's F rows, per group:
+ * `scale: 'column'`, aihwkit's `weight_scaling_columnwise`; the column's scale is applied
+ * digitally after the shift-and-add): w_int = round(w/max·(2^(b−1) − 1)) (half away from zero),
+ * and the value of one code step per column (`steps`, [G·O]; all equal for 'layer'). `step` is
+ * the layer's largest step (= the only one for 'layer'). `dims` default: one group, one column.
  */
-export function weightCodes(w: Float32Array, bits: number): { codes: Int32Array; step: number } {
-  let m = 0;
-  for (let i = 0; i < w.length; i++) m = Math.max(m, Math.abs(w[i]));
+export function weightCodes(w: Float32Array, bits: number, scale: 'layer' | 'column' = 'layer', dims: { G: number; F: number; O: number } = { G: 1, F: w.length, O: 1 }): { codes: Int32Array; step: number; steps: Float64Array } {
+  const { G, F, O } = dims;
+  if (G * F * O !== w.length) throw new RangeError(`weightCodes: dims ${G}x${F}x${O} do not match ${w.length} weights`);
   const levels = 2 ** (bits - 1) - 1;
+  const maxes = new Float64Array(G * O);
+  for (let g = 0; g < G; g++) for (let f = 0; f < F; f++) for (let o = 0; o < O; o++) {
+    const a = Math.abs(w[(g * F + f) * O + o]);
+    if (a > maxes[g * O + o]) maxes[g * O + o] = a;
+  }
+  if (scale === 'layer') maxes.fill(maxes.reduce((m, v) => Math.max(m, v), 0));
   const codes = new Int32Array(w.length);
-  if (m === 0) return { codes, step: 0 };
-  const k = levels / m;
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i] * k;
+  const steps = maxes.map((m) => m / levels);
+  for (let g = 0; g < G; g++) for (let f = 0; f < F; f++) for (let o = 0; o < O; o++) {
+    const m = maxes[g * O + o];
+    if (m === 0) continue;
+    const i = (g * F + f) * O + o;
+    const v = (w[i] * levels) / m;
     codes[i] = v < 0 ? -Math.round(-v) : Math.round(v);
   }
-  return { codes, step: m / levels };
+  return { codes, step: steps.reduce((m, v) => Math.max(m, v), 0), steps };
 }

@@ -20,12 +20,21 @@ function run(opts: Partial<TileSimulatorOptions> & { tile: CimTileParams }, x: t
   return v;
 }
 
-/** The digital quantised product, written out independently of the tile code: x_int·w_int·steps. */
-function digitalQuantised(x: Float32Array, w: Float32Array, G: number, R: number, F: number, O: number, inB: number, wB: number): Float64Array {
-  let wMax = 0;
-  for (const v of w) wMax = Math.max(wMax, Math.abs(v));
+/**
+ * The digital quantised product, written out independently of the tile code: x_int·w_int·steps;
+ * weight full scale per output column of each group (the simulator's default) or per layer.
+ */
+function digitalQuantised(x: Float32Array, w: Float32Array, G: number, R: number, F: number, O: number, inB: number, wB: number, scale: 'column' | 'layer' = 'column'): Float64Array {
+  const colMax = (g: number, o: number) => {
+    let m = 0;
+    for (let f = 0; f < F; f++) m = Math.max(m, Math.abs(w[(g * F + f) * O + o]));
+    return m;
+  };
+  let layerMax = 0;
+  for (const v of w) layerMax = Math.max(layerMax, Math.abs(v));
   const Lw = 2 ** (wB - 1) - 1;
-  const wInt = Array.from(w, (v) => Math.sign(v) * Math.round(Math.abs(v) / wMax * Lw));
+  const maxOf = (i: number) => (scale === 'layer' ? layerMax : colMax(Math.floor(i / (F * O)), i % O));
+  const wInt = Array.from(w, (v, i) => Math.sign(v) * Math.round(Math.abs(v) / maxOf(i) * Lw));
   const y = new Float64Array(G * R * O);
   for (let g = 0; g < G; g++) {
     for (let r = 0; r < R; r++) {
@@ -36,7 +45,7 @@ function digitalQuantised(x: Float32Array, w: Float32Array, G: number, R: number
       for (let o = 0; o < O; o++) {
         let acc = 0;
         for (let f = 0; f < F; f++) acc += xInt[f] * wInt[(g * F + f) * O + o];
-        y[(g * R + r) * O + o] = acc * (s / L) * (wMax / Lw);
+        y[(g * R + r) * O + o] = acc * (s / L) * ((scale === 'layer' ? layerMax : colMax(g, o)) / Lw);
       }
     }
   }
@@ -66,6 +75,16 @@ describe('tile simulator: exactness with a lossless ADC and no noise', () => {
       }
     });
   }
+  it('weightScale layer: one max|W| per layer = the digital product with the layer scale (and ≠ the column one)', () => {
+    const [G, R, F, O] = [1, 12, 100, 7];
+    const { x, w } = randomInputs(new Rng(77), G, R, F, O);
+    const tile = { ...TILE, rows: 64, adcBits: losslessAdcBits(64, 1, 2) };
+    const want = digitalQuantised(x, w, G, R, F, O, 8, 4, 'layer');
+    const got = run({ tile, weightBits: 4, weightScale: 'layer', exactFastPath: false }, tf.tensor3d(x, [G, R, F]), tf.tensor3d(w, [G, F, O]));
+    want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    const col = digitalQuantised(x, w, G, R, F, O, 8, 4, 'column');
+    expect(col.some((v, i) => Math.abs(v - want[i]) > 1e-3)).toBe(true);
+  });
   it('depthwise (G = 6 groups of 3×3 taps, block-diagonal) = digital quantised product', () => {
     const [G, R, F, O] = [6, 20, 9, 1];
     const { x, w } = randomInputs(new Rng(5), G, R, F, O);

@@ -34,6 +34,14 @@ export interface TileSimulatorOptions {
    * largest column sum of the first forward call (a calibration batch), capped at the full scale.
    */
   adcRange?: 'full-scale' | 'calibrated';
+  /**
+   * Weight full scale: 'column' (default) = one per output column (and depthwise channel), its
+   * scale applied digitally after the shift-and-add (aihwkit's `weight_scaling_columnwise`), so
+   * the codes of a column with small weights still span the cell levels and the programming
+   * error (a fraction of the device range) is relative to that column's max|W|; 'layer' = one
+   * max|W| per layer.
+   */
+  weightScale?: 'layer' | 'column';
   /** Run exactly linear layers (lossless ADC, devices on their digits, no read noise) as one matmul (default true; false forces the slices, for tests and benchmarks). */
   exactFastPath?: boolean;
 }
@@ -66,8 +74,8 @@ interface LayerState {
   G: number;
   F: number;
   O: number;
-  /** Dequantisation of one weight code (max|W|/(2^(b−1) − 1)). */
-  wStep: number;
+  /** Dequantisation of one weight code per column (max|W|/(2^(b−1) − 1)), [G, 1, O]. */
+  wStep: tf.Tensor3D;
   weightOffset: number;
   /**
    * Per row tile: rows used, codes clipped at, conductances [G, Ft, nPW·O] (digit units), and the
@@ -96,7 +104,7 @@ const CHUNK_ELEMENTS = 1 << 22;
  * costs. Per call (x: [G, R, F], w: [G, F, O]):
  * 1. activations → integer codes, one scale per input vector (`activationCodes`: unsigned after
  *    ReLU, offset-binary when negative entries exist), cut into ⌈b_in/b_dac⌉ DAC slices;
- * 2. weights → codes of one per-layer full scale, bit-sliced over `cellBits` onto differential
+ * 2. weights → codes of one full scale per output column (`weightScale`, default) or per layer, bit-sliced over `cellBits` onto differential
  *    pairs (single devices + digital reference when `differential` is false) and programmed once
  *    per chip and layer (`programSlices`, cached by layer name);
  * 3. the F input rows split into row tiles of `tile.rows` (one crossbar each; depthwise groups
@@ -120,6 +128,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
   }
   const readStd = opts.readNoise === true ? device.readNoise : opts.readNoise === undefined || opts.readNoise === false ? 0 : checkNumber(opts.readNoise, 'readNoise', { min: 0, max: 1 });
   const fsFrac = checkNumber(opts.adcFullScaleFrac ?? 1, 'adcFullScaleFrac', { above: 0, max: 1 });
+  const columnScale = oneOf(opts.weightScale ?? 'column', 'weightScale', ['layer', 'column'] as const) === 'column';
   const calibrated = oneOf(opts.adcRange ?? 'full-scale', 'adcRange', ['full-scale', 'calibrated'] as const) === 'calibrated';
   const only = opts.layers ? new Set(opts.layers) : null;
   const nIn = inputSlices(tile.dacBits, inputBits);
@@ -135,7 +144,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
       if (hit.shapeKey !== shapeKey) throw new RangeError(`tile simulator: layer ${op.layer} was programmed as ${hit.shapeKey}, now called with ${shapeKey} (one simulator per chip and subnet)`);
       return hit;
     }
-    const { codes, step } = weightCodes(w.dataSync() as Float32Array, weightBits);
+    const { codes, steps } = weightCodes(w.dataSync() as Float32Array, weightBits, columnScale ? 'column' : 'layer', { G, F, O });
     const p = programSlices(codes, weightBits, G, F, O, { cellBits: tile.cellBits, differential: tile.differential, slices: nW, programmingNoise: sigma, device }, opts.rng.fork(`program:${op.layer}`));
     const colSum = new Float32Array(G * O);
     for (let g = 0; g < G; g++) {
@@ -163,12 +172,12 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
         const steps = calibrated ? null : Float64Array.from({ length: nIn * nPW }, (_, i) => stepPw[i % nPW]);
         tiles.push({ start, rows, maxCode, fullScale, w: part, steps });
       }
-      return { digits, coef, combined, colSum: tf.tensor3d(colSum, [G, 1, O]) };
+      return { digits, coef, combined, colSum: tf.tensor3d(colSum, [G, 1, O]), wStep: tf.tensor3d(Float32Array.from(steps), [G, 1, O]) };
     });
     // kept: the caller's forward usually runs inside its own tf.tidy
     for (const t of Object.values(state)) tf.keep(t);
     const s: LayerState = {
-      shapeKey, G, F, O, wStep: step, weightOffset: p.weightOffset, tiles, ...state, coefJs: p.coef, topJs: p.sliceTop,
+      shapeKey, G, F, O, weightOffset: p.weightOffset, tiles, ...state, coefJs: p.coef, topJs: p.sliceTop,
       fast: (opts.exactFastPath ?? true) && lossless && p.onGrid && readStd === 0,
       stats: { calls: 0, vectors: 0, conversions: 0, rowTiles: tiles.length, lossless, devices: p.digits.length },
     };
@@ -214,7 +223,7 @@ export function createTileSimulator(opts: TileSimulatorOptions): TileSimulator {
     resolved,
     stats: () => Object.fromEntries([...cache].map(([k, v]) => [k, { ...v.stats }])),
     dispose: () => {
-      for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, ...s.tiles.map((t) => t.w).filter((w) => w !== s.digits)]);
+      for (const s of cache.values()) tf.dispose([s.digits, s.coef, s.combined, s.colSum, s.wStep, ...s.tiles.map((t) => t.w).filter((w) => w !== s.digits)]);
       cache.clear();
     },
   };
