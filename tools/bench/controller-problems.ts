@@ -61,7 +61,9 @@ export function hardwareBench(log: (s: string) => void = () => {}): BenchProblem
   const base = getHardwarePreset('edge-npu-cim-v1');
   const hw = hardwareSpace({
     base,
-    dataflows: ['row-stationary-v1', 'weight-stationary-v1'],
+    // Two NPU mapping templates (the mapper's 'auto' and the other templates would multiply the
+    // brute-force enumeration by 3; the legacy hw.dataflow decision is now overridden by hw.mapping).
+    mappings: ['row-stationary-v1', 'weight-stationary-v1'],
     peRows: [8, 16], peCols: [16], glbKiB: [64, 256], cimTiles: [256], xbarSize: [128, 256], adcBits: [4, 6, 8], columnsPerAdc: [4, 8],
     schemes: ['npu-only', 'cim-only', 'greedy-edp'], voltagesV: [0.7, 0.9], frequenciesHz: [400e6, 800e6],
     topologies: ['mesh', 'ring'], nocLinkBits: [64, 128], nocVirtualChannels: [2], nocBufferFlits: [4],

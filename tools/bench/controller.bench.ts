@@ -18,7 +18,9 @@
  */
 import { createPolicy } from '@cosearch/controller';
 import type { Candidate, Policy } from '@cosearch/core';
+import { mannWhitney } from '@cosearch/runner';
 import { hardwareBench, syntheticBench, type BenchProblem } from './controller-problems';
+import { findOptuna, OptunaPeer, type OptunaSampler } from './peers/optuna';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +41,7 @@ const STAGE_RL = { ...RL, ...JSON.parse(arg('stage-rl', '{}')) };
 const stageShare = Number(arg('stage', '0.1'));
 /** Weight of the incumbent in the prior handed to each new stage (multi-phase incumbentWeight). */
 const incumbentWeight = Number(arg('incumbent', '0.25'));
-type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean };
+type Setup = { policy: string; params: (budget: number) => Record<string, unknown>; budgetAware?: boolean; optuna?: OptunaSampler };
 /** PPO takes `epochs` Adam steps per batch, so a quarter of REINFORCE's step size. */
 const PPO_RL = { learningRate: 0.01, epochs: 4 };
 /**
@@ -64,6 +66,38 @@ function multiPhase(sub: string, stageParams: Record<string, unknown>, jointPara
     },
   };
 }
+/**
+ * multi-phase-v2 as the bench runs it (`--v2 '{...}'` overrides, for the tuning sweeps):
+ * `stage` = share of the budget per single-phase stage, `stageSmall`/`small` = the share used
+ * at budgets ≤ `small`, `sub` = params of every sub-policy (REINFORCE), `joint` = extra params
+ * of the joint stage, `policy` = multi-phase-v2 params (capStages, modelPrior, ...).
+ */
+const V2 = {
+  stage: 0.1, stageSmall: 0.1, small: 0,
+  sub: { modelCandidates: 0 } as Record<string, unknown>, joint: {} as Record<string, unknown>, policy: {} as Record<string, unknown>,
+  ...JSON.parse(arg('v2', '{}')),
+};
+function multiPhaseV2(): Setup {
+  return {
+    policy: 'multi-phase-v2',
+    budgetAware: true,
+    params: (b) => {
+      const share = b <= V2.small ? V2.stageSmall : V2.stage;
+      const stage = Math.max(batch, Math.round((share * b) / batch) * batch);
+      const sub = { ...RL, ...V2.sub };
+      return {
+        incumbentWeight,
+        ...V2.policy,
+        phases: [
+          { phases: ['network'], budget: stage, policy: 'reinforce-v1', params: sub },
+          { phases: ['hardware'], budget: stage, policy: 'reinforce-v1', params: sub },
+          { phases: ['system'], budget: stage, policy: 'reinforce-v1', params: sub },
+          { phases: ['network', 'hardware', 'system'], budget: b - 3 * stage, policy: 'reinforce-v1', params: { ...sub, ...V2.joint }, name: 'joint' },
+        ],
+      };
+    },
+  };
+}
 const SETUPS: Record<string, Setup> = {
   'random-v1': { policy: 'random-v1', params: () => ({}) },
   'evolution-v1': { policy: 'evolution-v1', params: () => ({ population: 20, sampleSize: 5 }) },
@@ -74,6 +108,11 @@ const SETUPS: Record<string, Setup> = {
   'multi-phase-v1 (ppo)': multiPhase('ppo-v1', { ...PPO_RL, ...STAGE_RL }, { ...PPO_RL, ...RL }),
   // The controller as first released (sampling with replacement): the "before" row of the README.
   'multi-phase-v1 (reinforce; resample 0)': multiPhase('reinforce-v1', { ...STAGE_RL, resample: 0 }, { ...RL, resample: 0 }),
+  'multi-phase-v2 (reinforce)': multiPhaseV2(),
+  // Optuna peers (tools/bench/peers/optuna.ts): installed on demand, skipped when unavailable.
+  'optuna-tpe': { policy: 'optuna', optuna: 'tpe', params: () => ({}) },
+  'optuna-nsga2': { policy: 'optuna', optuna: 'nsga2', params: () => ({}) },
+  'optuna-random': { policy: 'optuna', optuna: 'random', params: () => ({}) },
 };
 const policies = arg('policies', Object.keys(SETUPS).join(',')).split(',');
 
@@ -99,6 +138,34 @@ function run(problem: BenchProblem, setup: Setup, seed: number, budget: number, 
   return { best: out, ms };
 }
 
+/** The same loop with an Optuna study (peer process) proposing; rewards from the same TS problem. */
+async function runOptuna(python: string, problem: BenchProblem, sampler: OptunaSampler, seed: number, budget: number, marks: number[]): Promise<{ best: number[]; ms: number }> {
+  const peer = await OptunaPeer.start(python, problem.space, sampler, seed);
+  let best = -Infinity, done = 0, ms = 0;
+  const out: number[] = [];
+  try {
+    while (done < budget) {
+      const n = Math.min(batch, budget - done);
+      const t0 = performance.now();
+      const cs = await peer.ask(n);
+      ms += performance.now() - t0;
+      const rewards = cs.map((c) => {
+        if (!problem.space.isFeasible(c)) throw new Error(`optuna ${sampler} proposed an infeasible candidate ${problem.space.key(c)}`);
+        return problem.reward(c);
+      });
+      for (const r of rewards) best = Math.max(best, r);
+      const t1 = performance.now();
+      await peer.tell(rewards);
+      ms += performance.now() - t1;
+      done += n;
+      for (const m of marks) if (done === m) out.push(best);
+    }
+  } finally {
+    peer.close();
+  }
+  return { best: out, ms };
+}
+
 function quartiles(xs: number[]): [number, number, number] {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => {
@@ -113,44 +180,77 @@ const cell = (xs: number[], d = 3) => {
   return `${fmt(m, d)} [${fmt(a, d)}, ${fmt(b, d)}]`;
 };
 
-const started = performance.now();
-for (const name of problems) {
-  const problem = name === 'synthetic' ? syntheticBench() : hardwareBench((s) => process.stderr.write(`${s}\n`));
-  console.log(`\n### ${problem.name}: ${problem.note}; optimum ${fmt(problem.optimum, 4)}; ${seeds} seeds, batches of ${batch}\n`);
-  console.log('| policy | budget | best reward, median [q1, q3] | regret, median [q1, q3] | overhead ms/proposal |');
-  console.log('|---|---:|---|---|---:|');
-  const medianRegret: Record<string, number[]> = {};
-  for (const pname of policies) {
-    const setup = SETUPS[pname];
-    if (!setup) throw new Error(`unknown policy setup ${pname}; have ${Object.keys(SETUPS).join(', ')}`);
-    const best: number[][] = budgets.map(() => []);
-    const ms: number[][] = budgets.map(() => []);
-    for (let seed = seed0; seed < seed0 + seeds; seed++) {
-      if (setup.budgetAware) {
-        budgets.forEach((b, i) => {
-          const r = run(problem, setup, seed, b, [b]);
-          best[i].push(r.best[0]);
-          ms[i].push(r.ms / b);
-        });
-      } else {
-        const max = Math.max(...budgets);
-        const r = run(problem, setup, seed, max, budgets);
-        budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
+async function main(): Promise<void> {
+  const started = performance.now();
+  let optuna: { python: string; version: string } | null = null;
+  if (policies.some((p) => SETUPS[p]?.optuna)) {
+    const found = findOptuna((s) => process.stderr.write(`${s}\n`));
+    if ('why' in found) console.log(`\nOptuna peer skipped: ${found.why}`);
+    else {
+      optuna = found;
+      console.log(`\nOptuna ${found.version} peer (${found.python}): TPESampler(multivariate=True, group=True), NSGAIISampler(), RandomSampler(), defaults otherwise`);
+    }
+  }
+  for (const name of problems) {
+    const problem = name === 'synthetic' ? syntheticBench() : hardwareBench((s) => process.stderr.write(`${s}\n`));
+    console.log(`\n### ${problem.name}: ${problem.note}; optimum ${fmt(problem.optimum, 4)}; seeds ${seed0}–${seed0 + seeds - 1}, batches of ${batch}\n`);
+    console.log('| policy | budget | best reward, median [q1, q3] | regret, median [q1, q3] | overhead ms/proposal |');
+    console.log('|---|---:|---|---|---:|');
+    const regrets: Record<string, number[][]> = {};
+    for (const pname of policies) {
+      const setup = SETUPS[pname];
+      if (!setup) throw new Error(`unknown policy setup ${pname}; have ${Object.keys(SETUPS).join(', ')}`);
+      if (setup.optuna && !optuna) continue;
+      const best: number[][] = budgets.map(() => []);
+      const ms: number[][] = budgets.map(() => []);
+      const max = Math.max(...budgets);
+      for (let seed = seed0; seed < seed0 + seeds; seed++) {
+        if (setup.optuna) {
+          const r = await runOptuna(optuna!.python, problem, setup.optuna, seed, max, budgets);
+          budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
+        } else if (setup.budgetAware) {
+          budgets.forEach((b, i) => {
+            const r = run(problem, setup, seed, b, [b]);
+            best[i].push(r.best[0]);
+            ms[i].push(r.ms / b);
+          });
+        } else {
+          const r = run(problem, setup, seed, max, budgets);
+          budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
+        }
+        process.stderr.write(`${problem.name} ${pname} seed ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
       }
-      process.stderr.write(`${problem.name} ${pname} seed ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      regrets[pname] = budgets.map((_, i) => best[i].map((x) => problem.optimum - x));
+      budgets.forEach((b, i) => {
+        console.log(`| ${pname} | ${b} | ${cell(best[i], 4)} | ${cell(regrets[pname][i], 4)} | ${fmt(quartiles(ms[i])[1], 3)} |`);
+      });
     }
-    medianRegret[pname] = [];
-    budgets.forEach((b, i) => {
-      const regret = best[i].map((x) => problem.optimum - x);
-      medianRegret[pname].push(quartiles(regret)[1]);
-      console.log(`| ${pname} | ${b} | ${cell(best[i], 4)} | ${cell(regret, 4)} | ${fmt(quartiles(ms[i])[1], 3)} |`);
-    });
-  }
-  if (medianRegret['random-v1']) {
-    console.log('\nmedian regret relative to random search (lower is better):');
-    for (const [p, rs] of Object.entries(medianRegret)) {
-      console.log(`  ${p}: ${rs.map((r, i) => `${budgets[i]}: ${fmt(r / Math.max(1e-12, medianRegret['random-v1'][i]), 2)}`).join(', ')}`);
+    const median = (p: string, i: number) => quartiles(regrets[p][i])[1];
+    if (regrets['random-v1']) {
+      console.log('\nmedian regret relative to random search (lower is better):');
+      for (const p of Object.keys(regrets)) {
+        console.log(`  ${p}: ${budgets.map((b, i) => `${b}: ${fmt(median(p, i) / Math.max(1e-12, median('random-v1', i)), 2)}`).join(', ')}`);
+      }
+    }
+    // Each project policy against Optuna's best sampler at each budget (lowest median regret there).
+    const peers = Object.keys(regrets).filter((p) => SETUPS[p].optuna);
+    if (peers.length) {
+      console.log('\nagainst Optuna\'s best sampler per budget (regret; two-sided Mann-Whitney U over seeds, Cliff\'s δ > 0 = the policy\'s regret tends lower):\n');
+      console.log('| policy | budget | policy regret, median [q1, q3] | best Optuna sampler | its regret, median [q1, q3] | median ≤ Optuna | p | δ |');
+      console.log('|---|---:|---|---|---|---|---:|---:|');
+      for (const p of Object.keys(regrets).filter((x) => !SETUPS[x].optuna)) {
+        budgets.forEach((b, i) => {
+          const bestPeer = peers.reduce((a, c) => (median(c, i) < median(a, i) ? c : a));
+          const mw = mannWhitney(regrets[bestPeer][i], regrets[p][i]);
+          console.log(`| ${p} | ${b} | ${cell(regrets[p][i], 4)} | ${bestPeer} | ${cell(regrets[bestPeer][i], 4)} | ${median(p, i) <= median(bestPeer, i) ? 'yes' : 'NO'} | ${fmt(mw.p, 3)} | ${fmt(mw.cliffsDelta, 2)} |`);
+        });
+      }
     }
   }
+  console.log(`\nwall time ${((performance.now() - started) / 1000).toFixed(0)} s (shared 2-core machine)`);
 }
-console.log(`\nwall time ${((performance.now() - started) / 1000).toFixed(0)} s (shared 2-core machine)`);
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

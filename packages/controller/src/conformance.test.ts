@@ -8,6 +8,8 @@ const small: Record<string, Record<string, unknown>> = {
   'evolution-v1': { population: 6, sampleSize: 3 },
   'nsga2-v1': { population: 6 },
   'multi-phase-v1': { phaseBudget: 6, policy: 'reinforce-v1', params: { hidden: 8, batchSize: 4 } },
+  // v2 with its options on: capped stages, density-ratio prior, sub-policies with the model filter.
+  'multi-phase-v2': { phaseBudget: 6, policy: 'reinforce-v1', params: { hidden: 8, batchSize: 4, modelCandidates: 4, modelStartup: 3 }, modelPrior: 0.5 },
 };
 
 for (const name of policyRegistry.names()) {

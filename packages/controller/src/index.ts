@@ -2,6 +2,7 @@ export * from './params';
 export * from './state';
 export * from './candidates';
 export * from './prior';
+export * from './density-ratio';
 export * from './adam';
 export * from './lstm';
 export * from './lstm-policy';

@@ -1,5 +1,6 @@
 import { Rng, type Candidate, type EvalResult, type Policy, type PolicyContext, type PolicyState, type SearchSpace } from '@cosearch/core';
 import { Adam, type AdamState } from './adam';
+import { CategoricalDensityRatio, type Scored } from './density-ratio';
 import { LstmController, type Trace } from './lstm';
 import { checkSeed, readParams, type ParamRule } from './params';
 import type { DecisionPrior, PriorAware } from './prior';
@@ -36,6 +37,17 @@ export const LSTM_DEFAULTS = {
    * controller from 0.99 to 0.19 (see the package README).
    */
   resample: 50,
+  /**
+   * Model-based proposal filter: 0 = off; M > 1 = each proposal is the best, by the TPE-style
+   * density ratio l/g of the results told so far (`density-ratio.ts`), of up to M distinct unseen
+   * draws of the controller (active once `modelStartup` results are told). The controller stays
+   * the proposal distribution and keeps learning from what is evaluated.
+   */
+  modelCandidates: 0,
+  /** Share γ of the told results the density ratio counts as good (at most 25 of them). */
+  modelGamma: 0.1,
+  /** Told results needed before the filter is used. */
+  modelStartup: 10,
 };
 
 export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
@@ -50,6 +62,9 @@ export const LSTM_RULES: { [K in keyof typeof LSTM_DEFAULTS]: ParamRule } = {
   initScale: { min: 0 },
   riskEpsilon: { min: 0, max: 1 },
   resample: { integer: true, min: 0, max: 10000 },
+  modelCandidates: { integer: true, min: 0, max: 1000 },
+  modelGamma: { above: 0, max: 1 },
+  modelStartup: { integer: true, min: 2 },
 };
 
 /** One told evaluation waiting for the next update. */
@@ -86,6 +101,9 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
   private readonly spaceSize: number;
   protected updates = 0;
   protected readonly space: SearchSpace;
+  /** Every finite told result (kept only when `modelCandidates` > 0), for the density ratio. */
+  protected history: Scored[] = [];
+  private readonly model: CategoricalDensityRatio;
 
   constructor(ctx: PolicyContext, kind: string, defaults: P, rules: { [K in keyof P]: ParamRule }) {
     this.p = readParams(kind, ctx.params, defaults, rules);
@@ -99,6 +117,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     this.adam = new Adam(this.controller.params.length);
     this.rng = root.fork('sample');
     this.spaceSize = ctx.space.decisions.reduce((n, d) => n * d.choices.length, 1);
+    this.model = new CategoricalDensityRatio(ctx.space.decisions.map((d) => d.choices.length));
   }
 
   protected abstract update(batch: Told[], advantages: number[]): void;
@@ -130,7 +149,16 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
    */
   ask(n: number): Candidate[] {
     const out: Candidate[] = [];
+    const filter = this.p.modelCandidates > 1 && this.history.length >= this.p.modelStartup;
+    if (filter) this.model.fit(this.history, this.p.modelGamma);
     for (let i = 0; i < n; i++) {
+      const picked = filter ? this.pickByModel() : null;
+      if (picked) {
+        this.seen.add(picked.key);
+        this.remember(picked.key, picked.trace.logp);
+        out.push(this.space.decode(picked.trace.actions));
+        continue;
+      }
       let trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
       let key = trace.actions.join('.');
       // Once every candidate of the (unconstrained) space has been seen, redraws cannot succeed.
@@ -140,20 +168,42 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
         key = trace.actions.join('.');
       }
       if (this.p.resample > 0) this.seen.add(key);
-      const cand = this.space.decode(trace.actions);
-      const q = this.pending.get(key);
-      if (q) q.push(trace.logp);
-      else this.pending.set(key, [trace.logp]);
-      out.push(cand);
+      this.remember(key, trace.logp);
+      out.push(this.space.decode(trace.actions));
     }
     return out;
+  }
+
+  private remember(key: string, logp: number): void {
+    const q = this.pending.get(key);
+    if (q) q.push(logp);
+    else this.pending.set(key, [logp]);
+  }
+
+  /**
+   * The draw with the highest density ratio l/g among up to `modelCandidates` distinct draws not
+   * proposed or told before (at most 4·M forward passes); null when no unseen draw came up.
+   */
+  private pickByModel(): { key: string; trace: Trace } | null {
+    const m = this.p.modelCandidates;
+    let best: { key: string; trace: Trace; score: number } | null = null;
+    const drawn = new Set<string>();
+    for (let tries = 0; tries < 4 * m && drawn.size < m; tries++) {
+      const trace = this.controller.forward((_, probs) => this.rng.categorical(probs), this.maskOf);
+      const key = trace.actions.join('.');
+      if (drawn.has(key) || this.seen.has(key)) continue;
+      drawn.add(key);
+      const score = this.model.score(trace.actions);
+      if (!best || score > best.score) best = { key, trace, score };
+    }
+    return best;
   }
 
   tell(results: readonly EvalResult[]): void {
     for (const r of results) {
       const actions = this.space.encode(r.candidate);
       const key = actions.join('.');
-      if (this.p.resample > 0) this.seen.add(key);
+      if (this.p.resample > 0 || this.p.modelCandidates > 1) this.seen.add(key);
       const q = this.pending.get(key);
       let oldLogp: number | null = null;
       if (q) {
@@ -161,6 +211,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
         if (q.length === 0) this.pending.delete(key);
       }
       if (!Number.isFinite(r.reward)) continue;
+      if (this.p.modelCandidates > 1) this.history.push({ actions, reward: r.reward });
       this.buffer.push({ actions, reward: r.reward, oldLogp });
       if (this.buffer.length >= this.p.batchSize) this.learn(this.buffer.splice(0, this.p.batchSize));
     }
@@ -257,6 +308,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
       buffer: this.buffer.map((x) => ({ ...x, actions: [...x.actions] })),
       pending: [...this.pending.entries()].map(([k, v]) => [k, [...v]]),
       seen: [...this.seen],
+      history: this.history.map((h) => ({ actions: [...h.actions], reward: h.reward })),
       updates: this.updates,
     };
   }
@@ -275,6 +327,7 @@ export abstract class LstmPolicy<P extends typeof LSTM_DEFAULTS> implements Poli
     this.buffer = (state.buffer as Told[]).map((x) => ({ ...x, actions: [...x.actions] }));
     this.pending = new Map((state.pending as [string, number[]][]).map(([k, v]) => [k, [...v]]));
     this.seen = new Set((state.seen as string[] | undefined) ?? []);
+    this.history = ((state.history as Scored[] | undefined) ?? []).map((h) => ({ actions: [...h.actions], reward: h.reward }));
     this.updates = state.updates as number;
   }
 }

@@ -4,7 +4,7 @@ import { randomEntry } from './random';
 import { reinforceEntry } from './reinforce';
 import { ppoEntry } from './ppo';
 import { nsga2Entry } from './nsga2';
-import { MULTI_PHASE_DEFAULTS, MultiPhasePolicy } from './multi-phase';
+import { MULTI_PHASE_DEFAULTS, MULTI_PHASE_V2_DEFAULTS, MultiPhasePolicy } from './multi-phase';
 
 /** Every search policy by versioned name; users add their own with `registerPolicy`. */
 export const policyRegistry = new Registry<Policy, PolicyContext>('policy');
@@ -43,4 +43,10 @@ policyRegistry.register({
   description: 'SCORCH multi-phase controller: per-phase sub-policies with budgets, other decisions held at the best so far, then joint (warm-started)',
   defaults: MULTI_PHASE_DEFAULTS,
   create: (ctx) => new MultiPhasePolicy(ctx, policyRegistry),
+});
+policyRegistry.register({
+  name: 'multi-phase-v2',
+  description: 'multi-phase-v1 plus stages capped at their sub-space size (the rest to the last stage) and a TPE-style density-ratio prior for each new stage',
+  defaults: MULTI_PHASE_V2_DEFAULTS,
+  create: (ctx) => new MultiPhasePolicy(ctx, policyRegistry, 2),
 });
