@@ -30,3 +30,4 @@ export {
 } from './mapper/index';
 export { mappingHardware, energyTable, mappingEnergy, wordBits, type NpuParams } from './npu';
 export { importKerasModel, isKerasModel, networkFromJson, KERAS_LAYER_TYPES, type KerasImportOptions } from './import/keras';
+export * from './spiking/index';
