@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { layerMacs, layerWeights, networkTotals, type LayerSpec } from '@cosearch/core';
 import { importKerasModel, isKerasModel, networkFromJson } from './keras';
@@ -43,6 +45,14 @@ describe('Keras / tfjs topology → LayerSpec', () => {
     expect(r.macs).toBe(total);
     expect(r.latencyS).toBeGreaterThan(0);
   });
+
+  test('the fixture is what tools/gen-mobilenet-topology.ts writes (provenance)', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-')), 'model.json');
+    const root = path.join(__dirname, '..', '..', '..', '..');
+    const r = spawnSync(process.execPath, ['--conditions=@cosearch/source', '--import', 'tsx', path.join(root, 'tools', 'gen-mobilenet-topology.ts'), out], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(JSON.parse(fs.readFileSync(MOBILENET, 'utf8')));
+  }, 60_000);
 
   test('Keras 3 functional JSON: SeparableConv2D, MultiHeadAttention, Concatenate, Dense on tokens, LayerNorm — hand count', () => {
     const t = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [], dtype: 'float32', keras_history: [name, 0, 0] } });
