@@ -5,6 +5,7 @@ export { neurosimNonlinearModel, aNormFromNl } from './devices/neurosim-nonlinea
 export { deviceModelRegistry, getDeviceModel } from './devices/registry';
 export { devicePresets, resolveDevice, pulseEnergyJ } from './devices/presets';
 export { validateDeviceParams } from './devices/validate';
+export { validateCimAccuracyConfig, CIM_ACCURACY_MODELS, CIM_ACCURACY_KEYS, type CimAccuracy, type CimAccuracyModel } from './config-accuracy';
 export { sampleDevices, nominalDevices, applyPulses } from './devices/population';
 export { checkDeviceModel } from './devices/conformance';
 export { DEFAULT_CROSSBAR, validateCrossbarConfig, type CrossbarConfig } from './crossbar/config';

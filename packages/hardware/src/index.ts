@@ -13,6 +13,7 @@ export { areaBreakdown, totalAreaMm2 } from './area';
 export { schemeEngine } from './mapping';
 export * as tech from './tech';
 export { hardwareSpace, applyHardwareCandidate, MIN_GLB_BYTES_PER_PE, type HardwareSpaceOptions } from './space';
+export { validateHardwareSpace, HARDWARE_SPACE_KEYS, MAX_CHOICES as MAX_SPACE_CHOICES } from './config-space';
 export { validateNetwork, type NetworkFile } from './network';
 export { compareSchemes, bestBlockAssignment, type SchemeRow } from './compare';
 export { cimTileParams, type CimTileParams } from './tile-params';

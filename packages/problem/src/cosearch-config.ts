@@ -1,15 +1,18 @@
 import * as path from 'node:path';
-import { ConfigError, asObject, type CimTileParams, booleanField, hashString, numberField, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
-import { SYNTHETIC_DEFAULTS, datasetRegistry, validateDatasetConfig, type ResolvedDatasetConfig } from '@cosearch/datasets';
-import { cimTileParams, getHardwarePreset, validateHardwareConfig, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
-import { validateSupernetConfig, type SupernetConfig } from '@cosearch/supernet';
-import { devicePresets } from '@cosearch/cim-training';
+import { ConfigError, asObject, type CimTileParams, hashString, numberField, oneOf, rejectUnknownKeys, stringField, type Obj } from '@cosearch/core';
+import { datasetRegistry, datasetShape as knownShape, loadDataset, validateDatasetConfig, type ResolvedDatasetConfig } from '@cosearch/datasets';
+import { cimTileParams, getHardwarePreset, validateHardwareConfig, validateHardwareSpace, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
+import { validateSupernetConfig, validateTrainConfig, type SupernetConfig } from '@cosearch/supernet';
+import { validateCimAccuracyConfig, type CimAccuracy } from '@cosearch/cim-training';
 import { deepMerge } from '@cosearch/runner';
 import { checkCimTile } from './cim-accuracy';
 
 /**
  * Config sections of the `cosearch-v1` problem (network × hardware co-search on a dataset):
- * `dataset`, `network`, `hardware`, `accuracy`. Validated here, once, with field paths.
+ * `dataset`, `network`, `hardware`, `accuracy`. Composed from the validators of the libraries
+ * that own each part — datasets (`validateDatasetConfig`, `datasetShape`), supernet
+ * (`validateSupernetConfig`, `validateTrainConfig`), hardware (`validateHardwareConfig`,
+ * `validateHardwareSpace`), cim-training (`validateCimAccuracyConfig`) — with field paths.
  */
 export interface NetworkSection {
   supernet: SupernetConfig;
@@ -30,33 +33,8 @@ export interface HardwareSection {
   space: Omit<HardwareSpaceOptions, 'base'>;
 }
 
-/** Accuracy models of CIM-mapped layers (cim-accuracy.ts). */
-export const CIM_ACCURACY_MODELS = ['tile-v1', 'weights-v1'] as const;
-export type CimAccuracyModel = (typeof CIM_ACCURACY_MODELS)[number];
-
-export interface CimAccuracy {
-  /** `tile-v1`: tile-accurate (the candidate's DAC/ADC/cell bits, crossbar rows, device); `weights-v1`: programmed weights only. */
-  model: CimAccuracyModel;
-  device: string;
-  /** Signed weight bits on the crossbars (default: network.bits). */
-  weightBits: number;
-  /** Activation bits applied through the DACs (default: network.bits). */
-  inputBits: number;
-  /** Device read noise on every crossbar read (tile-v1 only). */
-  readNoise: boolean;
-  /**
-   * ADC reference of the tile model: `calibrated` (default) sets each column group's range once per
-   * chip from a calibration batch, as NeuRRAM calibrates its ADCs and DNN+NeuroSim rescales per
-   * tensor; `full-scale` sizes it for the largest possible column sum (ISAAC).
-   */
-  adcRange: 'calibrated' | 'full-scale';
-  /** Independent programmings (simulated chips) averaged per candidate. */
-  chips: number;
-  /** Images the CIM accuracy is measured on: the first `samples` of the accuracy subset (default: all of it). */
-  samples: number | null;
-  programmingNoise: number | null;
-  stuckProbability: number | null;
-}
+// The CIM accuracy options are cim-training's own (re-exported here under their old names).
+export { CIM_ACCURACY_MODELS, type CimAccuracy, type CimAccuracyModel } from '@cosearch/cim-training';
 
 export interface AccuracySection {
   split: 'val' | 'test';
@@ -74,39 +52,16 @@ export interface CosearchSections {
   accuracy: AccuracySection;
 }
 
-/** Input shape of a dataset config without loading it (the supernet's defaults depend on it). */
+/**
+ * Input shape and class count of a dataset config: the datasets package's `datasetShape` (no
+ * loading) for the datasets it knows, else (a user-registered dataset) from loading it.
+ */
 export function datasetShape(d: ResolvedDatasetConfig): { height: number; width: number; channels: number; numClasses: number } {
-  switch (d.name) {
-    case 'mnist':
-    case 'fashion-mnist':
-      return { height: 28, width: 28, channels: 1, numClasses: 10 };
-    case 'cifar10':
-      return { height: 32, width: 32, channels: 3, numClasses: 10 };
-    case 'cifar100':
-      return { height: 32, width: 32, channels: 3, numClasses: d.labelMode === 'coarse' ? 20 : 100 };
-    default: {
-      const o = { ...SYNTHETIC_DEFAULTS, ...(d.options ?? {}) } as Record<string, number>;
-      return { height: o.height, width: o.width, channels: o.channels, numClasses: o.numClasses };
-    }
-  }
+  const known = knownShape(d);
+  if (known) return known;
+  const t = loadDataset(d).train;
+  return { height: t.height, width: t.width, channels: t.channels, numClasses: t.numClasses };
 }
-
-function numberList(v: unknown, p: string): number[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
-    throw new ConfigError(p, v, 'a non-empty list of positive numbers');
-  }
-  return v as number[];
-}
-
-function stringList(v: unknown, p: string): string[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) throw new ConfigError(p, v, 'a non-empty list of names');
-  return v as string[];
-}
-
-const SPACE_NUMBER_LISTS = ['peRows', 'peCols', 'glbKiB', 'cimTiles', 'xbarSize', 'adcBits', 'cellBits', 'columnsPerAdc', 'voltagesV', 'frequenciesHz', 'nocLinkBits', 'nocVirtualChannels', 'nocBufferFlits'] as const;
-const SPACE_STRING_LISTS = ['dataflows', 'schemes', 'topologies', 'blocks'] as const;
 
 function validateHardware(raw: unknown): HardwareSection {
   const p = 'hardware';
@@ -122,13 +77,7 @@ function validateHardware(raw: unknown): HardwareSection {
     if (err instanceof ConfigError) throw new ConfigError(`hardware.overrides.${err.field.replace(/^hardware\./, '')}`, err.value, err.allowed);
     throw err;
   }
-  const s = asObject(o.space ?? {}, 'hardware.space');
-  rejectUnknownKeys(s, 'hardware.space', [...SPACE_NUMBER_LISTS, ...SPACE_STRING_LISTS, 'maxAreaMm2']);
-  const space: Record<string, unknown> = {};
-  for (const k of SPACE_NUMBER_LISTS) if (s[k] !== undefined) space[k] = numberList(s[k], `hardware.space.${k}`);
-  for (const k of SPACE_STRING_LISTS) if (s[k] !== undefined) space[k] = stringList(s[k], `hardware.space.${k}`);
-  if (s.maxAreaMm2 !== undefined) space.maxAreaMm2 = numberField(s, 'maxAreaMm2', 'hardware.space', { above: 0 });
-  return { preset, base, space: space as Omit<HardwareSpaceOptions, 'base'> };
+  return { preset, base, space: validateHardwareSpace(o.space, base, 'hardware.space') };
 }
 
 function validateNetwork(raw: unknown, shape: ReturnType<typeof datasetShape>, seed: number): NetworkSection {
@@ -146,52 +95,17 @@ function validateNetwork(raw: unknown, shape: ReturnType<typeof datasetShape>, s
   return {
     supernet,
     checkpoint: o.checkpoint === undefined ? null : stringField(o, 'checkpoint', p),
-    train: validateTrain(o.train),
+    train: validateTrainConfig(o.train, 'network.train') as Obj,
     seed: numberField(o, 'seed', p, { integer: true, min: 0 }, seed),
     bits: numberField(o, 'bits', p, { integer: true, min: 1, max: 32 }, 8),
   };
-}
-
-/** Supernet training options passed to `trainSupernet` (its own fields; numbers checked here). */
-const TRAIN_KEYS = ['hardwareAwareSteps', 'hardwareAwareLr', 'phases', 'mode', 'epochs', 'steps', 'phase1Fraction', 'lr', 'phase2Lr', 'vitProbability', 'sampling', 'samplingParams', 'sharedLrScale', 'batchSize', 'weightDecay', 'logEvery', 'conflictEvery', 'checkpointEvery'];
-
-function validateTrain(raw: unknown): Obj {
-  const o = asObject(raw ?? {}, 'network.train');
-  rejectUnknownKeys(o, 'network.train', TRAIN_KEYS);
-  if (o.hardwareAwareSteps !== undefined) numberField(o, 'hardwareAwareSteps', 'network.train', { integer: true, min: 0 });
-  if (o.hardwareAwareLr !== undefined) numberField(o, 'hardwareAwareLr', 'network.train', { above: 0 });
-  for (const k of ['epochs', 'lr', 'phase2Lr', 'sharedLrScale', 'weightDecay']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0 });
-  for (const k of ['steps', 'batchSize', 'logEvery', 'checkpointEvery']) if (o[k] !== undefined) numberField(o, k, 'network.train', { integer: true, min: 1 });
-  for (const k of ['phase1Fraction', 'vitProbability']) if (o[k] !== undefined) numberField(o, k, 'network.train', { min: 0, max: 1 });
-  if (o.mode !== undefined) oneOf(o.mode, 'network.train.mode', ['two', 'one'] as const);
-  return o;
 }
 
 function validateAccuracy(raw: unknown, bits: number): AccuracySection {
   const p = 'accuracy';
   const o = asObject(raw ?? {}, p);
   rejectUnknownKeys(o, p, ['split', 'samples', 'calibrationSamples', 'cim']);
-  let cim: CimAccuracy | null = null;
-  if (o.cim !== undefined && o.cim !== null && o.cim !== false) {
-    const c = asObject(o.cim, 'accuracy.cim');
-    rejectUnknownKeys(c, 'accuracy.cim', ['model', 'device', 'weightBits', 'inputBits', 'readNoise', 'adcRange', 'samples', 'chips', 'programmingNoise', 'stuckProbability', 'enabled']);
-    if (booleanField(c, 'enabled', 'accuracy.cim', true)) {
-      const device = stringField(c, 'device', 'accuracy.cim', 'rram-neurram-v1');
-      if (!deviceModelNames().includes(device)) throw new ConfigError('accuracy.cim.device', device, `one of ${deviceModelNames().join(', ')}`);
-      cim = {
-        model: oneOf(c.model ?? 'tile-v1', 'accuracy.cim.model', CIM_ACCURACY_MODELS),
-        device,
-        weightBits: numberField(c, 'weightBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
-        inputBits: numberField(c, 'inputBits', 'accuracy.cim', { integer: true, min: 2, max: 16 }, Math.max(2, Math.min(16, bits))),
-        readNoise: booleanField(c, 'readNoise', 'accuracy.cim', false),
-        adcRange: oneOf(c.adcRange ?? 'calibrated', 'accuracy.cim.adcRange', ['calibrated', 'full-scale'] as const),
-        chips: numberField(c, 'chips', 'accuracy.cim', { integer: true, min: 1, max: 100 }, 3),
-        samples: c.samples === undefined ? null : numberField(c, 'samples', 'accuracy.cim', { integer: true, min: 1 }),
-        programmingNoise: c.programmingNoise === undefined ? null : numberField(c, 'programmingNoise', 'accuracy.cim', { min: 0, max: 1 }),
-        stuckProbability: c.stuckProbability === undefined ? null : numberField(c, 'stuckProbability', 'accuracy.cim', { min: 0, max: 1 }),
-      };
-    }
-  }
+  const cim = validateCimAccuracyConfig(o.cim, 'accuracy.cim', bits);
   return {
     split: oneOf(o.split ?? 'val', 'accuracy.split', ['val', 'test'] as const),
     samples: numberField(o, 'samples', p, { integer: true, min: 1 }, 500),
@@ -231,11 +145,6 @@ export function checkpointDir(s: CosearchSections, cacheDir: string): string {
   const hwa = Number(s.network.train.hardwareAwareSteps ?? 0) > 0 ? hardwareAwareContext(s) : undefined;
   const key = JSON.stringify({ dataset: s.dataset, supernet: s.network.supernet, train: s.network.train, seed: s.network.seed, ...(hwa ? { hwa } : {}) });
   return path.join(cacheDir, `supernet-${s.dataset.name}-${hashString(key).toString(16).padStart(8, '0')}`);
-}
-
-/** Device presets the CIM accuracy models accept. */
-function deviceModelNames(): string[] {
-  return devicePresets.names();
 }
 
 /**

@@ -5,6 +5,8 @@ export * from './checkpoint';
 export * from './executor';
 export * from './pool';
 export * from './plugins';
+export * from './failures';
+export * from './conformance';
 export * from './progress';
 export * from './stages';
 export * from './search';

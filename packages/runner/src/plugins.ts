@@ -34,8 +34,11 @@ function isPath(spec: string): boolean {
  * Resolves one spec: a path (relative to `baseDir`) must exist (extension optional: .ts, .js,
  * .cjs, /index.*); a package name is kept as written. Throws a `ConfigError` naming `field`.
  */
-export function resolvePlugin(spec: unknown, baseDir: string, field: string): string {
-  if (typeof spec !== 'string' || spec.trim() === '') throw new ConfigError(field, spec, 'a module path (relative to the config file) or a package name');
+export function resolvePlugin(raw: unknown, baseDir: string, field: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, 'a module path (relative to the config file) or a package name');
+  let spec: string = raw;
+  // `dir/file.ts` without "./": a file when one exists there (package names rarely look like files)
+  if (!isPath(spec) && /\.[cm]?[jt]s$/.test(spec) && fs.existsSync(path.resolve(baseDir, spec))) spec = `./${spec}`;
   if (!isPath(spec)) {
     if (!/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(spec)) {
       throw new ConfigError(field, spec, 'a module path starting with "./", "../" or "/", or a package name');
@@ -124,5 +127,7 @@ export function anchorPlugins(raw: unknown, dir: string): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const o = raw as Record<string, unknown>;
   if (!Array.isArray(o.plugins)) return raw;
-  return { ...o, plugins: o.plugins.map((s) => (typeof s === 'string' && s.startsWith('.') ? path.resolve(dir, s) : s)) };
+  const anchor = (s: unknown) =>
+    typeof s === 'string' && (s.startsWith('.') || (/\.[cm]?[jt]s$/.test(s) && !path.isAbsolute(s) && fs.existsSync(path.resolve(dir, s)))) ? path.resolve(dir, s) : s;
+  return { ...o, plugins: o.plugins.map(anchor) };
 }

@@ -6,6 +6,7 @@ import { buildExperiment } from './build';
 import { readCheckpoint, writeJsonAtomic, type Checkpoint } from './checkpoint';
 import { configToJSON, readConfigFile, type ExperimentConfig } from './config';
 import { Journal, readJournal, sortedRecords, type EvalRecord } from './journal';
+import { failureWarning } from './failures';
 import { executorEntry, executorRegistry } from './executor';
 import type { Problem, ProblemContext } from './problem';
 import { Progress, type ProgressSink } from './progress';
@@ -133,6 +134,8 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
     await pool.close();
   }
   const records = sortedRecords(readJournal(journalFile).records);
+  const warning = failureWarning(records);
+  if (warning) progress.message(warning);
   const reportFile = cp.finished && !opts.noReport ? await writeReport(dir, { config, problem, records, checkpoint: cp }) : null;
   return { dir, finished: cp.finished, checkpoint: cp, records, reportFile };
 }

@@ -12,6 +12,7 @@ import {
 import type { ExperimentConfig, StageConfig } from './config';
 import { writeCheckpoint, type Checkpoint } from './checkpoint';
 import { Journal, type EvalRecord } from './journal';
+import { checkAllFailed } from './failures';
 import { CandidateFailure, type EvalPool } from './executor';
 import type { Problem } from './problem';
 import { Progress } from './progress';
@@ -172,6 +173,7 @@ export async function searchLoop(input: LoopInput): Promise<Checkpoint> {
         if (r.metrics && r.error === undefined) archive.insert(r.index, archive.valuesOf(r.metrics));
         if (!cp.best || r.reward > cp.best.reward) cp.best = { index: r.index, reward: r.reward };
       }
+      checkAllFailed(records, config.search.budget);
       cp.evals += n;
       cp.stageEvals += n;
       cp.batches += 1;

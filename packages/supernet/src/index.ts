@@ -1,4 +1,5 @@
 export * from './config';
+export { validateTrainConfig, TRAIN_CONFIG_KEYS, type TrainConfig } from './config-train';
 export * from './arch';
 export { subnetLayers, subnetParams, subnetMacs, transitionKernel, type SubnetLayersOptions } from './layers';
 export { paramSpecs, type ParamSpec, type ParamRole } from './params';

@@ -34,6 +34,8 @@ export interface ReportParts {
   space: SearchSpace;
   config: unknown;
   checkpoint: Checkpoint;
+  /** Lines shown above everything (e.g. more than half of the evaluations failed). */
+  warnings?: string[];
 }
 
 function table(headers: string[], rows: string[][]): string {
@@ -75,10 +77,11 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #eee;padding:4px}
 table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f5f5f5}.choices{font-family:ui-monospace,monospace;font-size:0.9em}
-details summary{cursor:pointer;color:#555}.note{font-size:0.85em;color:#555}
+details summary{cursor:pointer;color:#555}.warning{background:#fff3cd;border:1px solid #e0b400;padding:6px 10px}.note{font-size:0.85em;color:#555}
 pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:0.8em;max-height:480px}
 </style></head><body>
 <h1>${escapeHtml(p.title)}</h1>
+${(p.warnings ?? []).map((w) => `<p class="warning">${escapeHtml(w)}</p>`).join('\n')}
 ${table([], summary)}
 <h2>Pareto fronts</h2>
 <div class="charts">${p.paretoSvgs.map((s) => `<div class="chart">${s}</div>`).join('\n')}</div>

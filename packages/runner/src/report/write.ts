@@ -1,3 +1,4 @@
+import { failureWarning } from '../failures';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Checkpoint } from '../checkpoint';
@@ -87,6 +88,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     space,
     config: configToJSON(config),
     checkpoint: checkpoint!,
+    warnings: [failureWarning(records)].filter((w): w is string => w !== null),
   });
   const file = path.join(dir, 'report.html');
   fs.writeFileSync(file, html);
