@@ -6,7 +6,7 @@ import { initBackend, tf } from '@cosearch/backend';
 import { layerMacs, layerWeights, type LayerSpec } from '@cosearch/core';
 import { loadDataset, take } from '@cosearch/datasets';
 import { importKerasModel } from '@cosearch/hardware';
-import { Supernet, archFromCandidate, fileSystemHandler, imageBatch, subnetMacs, trainSupernet, type SupernetConfig } from '@cosearch/supernet';
+import { Supernet, SubnetModel, archFromCandidate, exportSubnet, fileSystemHandler, imageBatch, subnetMacs, trainSupernet, type SupernetConfig } from '@cosearch/supernet';
 
 /**
  * Model formats out and in, as a user runs them: `cosearch export` of a search's found subnet as
@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 
 describe('cosearch export → tf.loadLayersModel → cosearch hw', () => {
-  it('exports every evaluation of a search as a LayersModel with the search\'s accuracy, the supernet\'s logits and the search\'s MAC count', async () => {
+  it('exports an evaluation of a search (and a subnet folder) as a LayersModel with the search\'s accuracy, the supernet\'s logits and the search\'s MAC count', async () => {
     const work = tmp();
     const ckpt = path.join(work, 'supernet');
     const data = loadDataset(dataset);
@@ -89,7 +89,23 @@ describe('cosearch export → tf.loadLayersModel → cosearch hw', () => {
     expect(JSON.parse(h.stdout).macs).toBe(rec.metrics.extra.macs);
     expect(rec.metrics.extra.macs).toBe(subnetMacs(tiny, arch));
 
-    // a second export into the same folder is refused; a missing cache gives one line
+    // --subnet: a cosearch-subnet-v1 folder converted; same logits as SubnetModel
+    const sub = path.join(work, 'subnet');
+    await exportSubnet(net, arch, sub, take(data.train, 64));
+    const out2 = path.join(work, 'model2');
+    const e2 = cosearch(['export', '--subnet', sub, '--out', out2]);
+    expect(e2.code).toBe(0);
+    expect(e2.stdout).toMatch(/^exported the subnet to .*model2: model\.json \+ weights\.bin, \d+ layers, \d+ parameters/);
+    const m2 = await tf.loadLayersModel(fileSystemHandler(out2));
+    const sm = await SubnetModel.load(sub);
+    const a2 = sm.predict(x).dataSync(), b2 = (m2.predict(x) as tf.Tensor).dataSync();
+    let d2 = 0;
+    for (let i = 0; i < a2.length; i++) d2 = Math.max(d2, Math.abs(a2[i] - b2[i]));
+    expect(d2).toBeLessThan(1e-4);
+    m2.dispose(); sm.dispose();
+
+    // a second export into the same folder is refused; no source or two sources: one line
+    expect(cosearch(['export', '--out', path.join(work, 'x')]).stderr).toBe('cosearch: export: give exactly one of --run DIR, --supernet DIR --arch SPEC, --subnet DIR\n');
     const again = cosearch(['export', '--run', run, '--out', out]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^cosearch: .*model\.json: exists already; pick another --out\n$/);
