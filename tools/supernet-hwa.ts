@@ -16,6 +16,7 @@
  *     [--adc-range full-scale|calibrated] (default full-scale; the default experiment uses calibrated)
  *     [--weight-scale column|layer] (default column, the simulator's)
  *     [--cell-bits c] (override the preset tile's cells) [--sweep-chips N] (chips of the ADC sweep, default --chips)
+ *     [--skip-losses] [--skip-sweep] (run one part only, e.g. as two processes)
  *     [--svg FILE] (the ADC sweep as a chart: mean ± std over the sweep's chips)
  *   --adc-bits may hold 'lossless' (= losslessAdcBits of the tile's rows, DAC and cell bits).
  */
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   process.stdout.write(`tile ${JSON.stringify(tile)}; ${device}; ${adcRange} ADC; weight scale per ${weightScale}; ${inputBits}-bit inputs, ${weightBits}-bit weights; ${chips} chips; ${set.n} ${split} images\n`);
   const rows: Record<string, unknown>[] = [];
   const summary: Record<string, { medianLoss: number; meanLoss: number; maxLoss: number; meanClean: number; meanCim: number; cpuS: number }> = {};
-  for (const [name, net] of nets) {
+  for (const [name, net] of argv.includes('--skip-losses') ? [] : nets) {
     const c0 = cpu();
     const losses: number[] = [], cleans: number[] = [], cims: number[] = [];
     process.stdout.write(`\n${name}: subnet | ViT blocks | CIM layers | clean % | CIM % | loss (points)\n`);
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nADC bits sweep, subnet ${archKey(fixed)} (${layers.length} CIM layers), mean ± std over ${sweepChips} chips (lossless = ${lossless} bits)\nADC bits | ${nets.map(([n]) => `${n} %`).join(' | ')}\n`);
   const sweep: Record<string, { mean: number; std: number; chips: number[] }[]> = {};
   for (const [name] of nets) sweep[name] = [];
-  for (const bits of adcList) {
+  for (const bits of argv.includes('--skip-sweep') ? [] : adcList) {
     const cells: string[] = [];
     for (const [name, net] of nets) {
       const accs = await cimAccuracies(net, fixed, layers, { ...tile, adcBits: bits }, sweepChips);

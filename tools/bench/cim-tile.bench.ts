@@ -11,12 +11,14 @@
  * untrained supernet, which times the same work but whose accuracies mean nothing),
  * BENCH_SWEEP=1 (also accuracy vs ADC bits 3…9 of the smallest subnet, all weight ops on CIM, both
  * ADC-range conventions, on BENCH_SWEEP_IMAGES = 200 images, programming noise BENCH_SWEEP_NOISE = 0.05),
- * BENCH_SKIP_SPEED=1 (only the sweep).
+ * BENCH_SKIP_SPEED=1 (only the sweep), BENCH_WEIGHT_BITS (default 4, the default experiment's
+ * accuracy.cim.weightBits), BENCH_ADC_RANGE (default calibrated, accuracy.cim.adcRange's default).
+ * Each tile-accurate row also prints the ADC conversions simulated and the CPU time per conversion.
  * Which layers run on CIM: those the hardware model maps to CIM on `edge-npu-cim-v1` with the
  * greedy-edp scheme (what a co-search candidate with that scheme gets), and all weight ops
  * (cim-only, the worst case). Tile = `cimTileParams` of that preset (128 rows, 2-bit cells,
  * bit-serial inputs, 5-bit ADC); device rram-neurram-v1 with its 5 % programming noise; 8-bit
- * activations and weights (LayerSpec defaults). One simulated chip per figure; clean figures are
+ * activations. One simulated chip per figure; clean figures are
  * warm (BN statistics cached by a first call, as in the co-search's memo).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -29,6 +31,8 @@ import { createCimAwareLinear, createTileSimulator, losslessAdcBits } from '@cos
 import { Supernet, defaultSupernetConfig, evaluateSubnet, matMulOverride, restrictOverride, largestArch, smallestArch, subnetLayers, type SubnetArch } from '@cosearch/supernet';
 
 const images = Number(process.env.BENCH_IMAGES ?? 500);
+const weightBits = Number(process.env.BENCH_WEIGHT_BITS ?? 4);
+const adcRange = (process.env.BENCH_ADC_RANGE ?? 'calibrated') as 'calibrated' | 'full-scale';
 
 function findCheckpoint(): string | null {
   if (process.env.BENCH_SUPERNET) return process.env.BENCH_SUPERNET;
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   hw.mapping.scheme = 'greedy-edp';
   const tile = cimTileParams(hw)!;
   console.log(`backend ${backend}; supernet ${ckpt ?? 'untrained (timing only)'}; ${evalSet.n} val images`);
-  console.log(`tile ${tile.rows}x${tile.cols}, ${tile.cellBits}-bit cells, ${tile.dacBits}-bit DAC, ${tile.adcBits}-bit ADC (lossless ${losslessAdcBits(tile.rows, tile.dacBits, tile.cellBits)}); rram-neurram-v1, 8-bit activations and weights`);
+  console.log(`tile ${tile.rows}x${tile.cols}, ${tile.cellBits}-bit cells, ${tile.dacBits}-bit DAC, ${tile.adcBits}-bit ADC (lossless ${losslessAdcBits(tile.rows, tile.dacBits, tile.cellBits)}); rram-neurram-v1, 8-bit activations, ${weightBits}-bit weights, ${adcRange} ADC`);
 
   const rows: string[][] = [];
   const speedArchs = process.env.BENCH_SKIP_SPEED === '1' ? [] : [['largest', largestArch(net.config)], ['smallest', smallestArch(net.config)]];
@@ -79,13 +83,14 @@ async function main(): Promise<void> {
     rows.push([label, 'all, identity hook', String(all.length), (ident.value.accuracy * 100).toFixed(1), ident.wallS.toFixed(2), ident.cpuS.toFixed(2), (ident.cpuS / clean.cpuS).toFixed(2)]);
     const maps = ([['greedy-edp', greedy], ['all weight ops', all]] as [string, string[]][]).filter(([, l]) => l.length > 0);
     for (const [mapName, cimLayers] of maps) {
-      const sim = createTileSimulator({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, rng: new Rng(1), layers: cimLayers });
+      const sim = createTileSimulator({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits, adcRange, rng: new Rng(1), layers: cimLayers });
       const r = await timed(() => evaluateSubnet(net, arch, evalSet, { calibration, linearOverride: sim.linear }));
+      const conversions = Object.values(sim.stats()).reduce((a, s) => a + s.conversions, 0);
       sim.dispose();
-      rows.push([label, mapName, String(cimLayers.length), (r.value.accuracy * 100).toFixed(1), r.wallS.toFixed(2), r.cpuS.toFixed(2), (r.cpuS / clean.cpuS).toFixed(2)]);
+      rows.push([label, `${mapName} (${conversions.toExponential(2)} conversions, ${((r.cpuS / conversions) * 1e9).toFixed(1)} CPU-ns each)`, String(cimLayers.length), (r.value.accuracy * 100).toFixed(1), r.wallS.toFixed(2), r.cpuS.toFixed(2), (r.cpuS / clean.cpuS).toFixed(2)]);
     }
     // the training op's statistical model (no slices; noise redrawn per call) as a cheap estimate
-    const stat = createCimAwareLinear({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, adcBitsChoices: [tile.adcBits], programmingNoise: 0.05, rng: new Rng(1), layers: all });
+    const stat = createCimAwareLinear({ tile, device: 'rram-neurram-v1', inputBits: 8, weightBits, adcRange, adcBitsChoices: [tile.adcBits], programmingNoise: 0.05, rng: new Rng(1), layers: all });
     const st = await timed(() => evaluateSubnet(net, arch, evalSet, { calibration, linearOverride: stat }));
     rows.push([label, 'all, statistical op', String(all.length), (st.value.accuracy * 100).toFixed(1), st.wallS.toFixed(2), st.cpuS.toFixed(2), (st.cpuS / clean.cpuS).toFixed(2)]);
   }
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
     for (const adcRange of ['full-scale', 'calibrated'] as const) {
       const accs: string[] = [];
       for (const adcBits of [3, 4, 5, 6, 7, 8, 9]) {
-        const sim = createTileSimulator({ tile: { ...tile, adcBits }, device: 'rram-neurram-v1', inputBits: 8, weightBits: 8, rng: new Rng(1), layers: all, adcRange, programmingNoise: noise });
+        const sim = createTileSimulator({ tile: { ...tile, adcBits }, device: 'rram-neurram-v1', inputBits: 8, weightBits, rng: new Rng(1), layers: all, adcRange, programmingNoise: noise });
         const r = await evaluateSubnet(net, arch, sweepSet, { calibration, linearOverride: sim.linear });
         sim.dispose();
         accs.push(`${adcBits}b ${(r.accuracy * 100).toFixed(1)}`);

@@ -246,20 +246,20 @@ function slicedColumnSums(xu: Float32Array, G: number, R: number, F: number, s: 
   const out = new Float32Array(G * R * O);
   const mask = 2 ** dacBits - 1;
   const rc = Math.max(1, Math.min(R, Math.floor(CHUNK_ELEMENTS / (G * nIn * cols))));
+  const xi = Int32Array.from(xu);
   s.tiles.forEach((t, ti) => {
     const Ft = t.rows;
     for (let r0 = 0; r0 < R; r0 += rc) {
       const rn = Math.min(rc, R - r0);
+      // written in X's own order (g, k, r, f): sequential stores, each code read once per slice
       const X = new Float32Array(G * nIn * rn * Ft);
+      let at = 0;
       for (let g = 0; g < G; g++) {
-        for (let r = 0; r < rn; r++) {
-          const src = (g * R + r0 + r) * F + t.start;
-          for (let f = 0; f < Ft; f++) {
-            let v = xu[src + f];
-            for (let k = 0; k < nIn; k++) {
-              X[((g * nIn + k) * rn + r) * Ft + f] = v & mask;
-              v >>>= dacBits;
-            }
+        for (let k = 0; k < nIn; k++) {
+          const shift = k * dacBits;
+          for (let r = 0; r < rn; r++) {
+            const src = (g * R + r0 + r) * F + t.start;
+            for (let f = 0; f < Ft; f++) X[at++] = (xi[src + f] >>> shift) & mask;
           }
         }
       }
