@@ -60,8 +60,24 @@ export function resolvePlugins(raw: unknown, baseDir: string, field = 'plugins')
   return raw.map((s, i) => resolvePlugin(s, baseDir, `${field}[${i}]`));
 }
 
+/**
+ * A TypeScript plug-in in a process without a TypeScript loader (the CLI built to JavaScript):
+ * registers tsx's CommonJS hook once, when tsx is installed (the cosearch CLI depends on it).
+ */
+function ensureTypeScript(id: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!/\.[cm]?ts$/.test(id) || require.extensions['.ts'] !== undefined) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('tsx/cjs/api') as { register: () => unknown }).register();
+  } catch {
+    throw new PluginError(`the plug-in ${id} is TypeScript: install tsx (npm i tsx) or compile it to JavaScript`);
+  }
+}
+
 function requireId(id: string): void {
   if (path.isAbsolute(id)) {
+    ensureTypeScript(id);
     require(id);
     return;
   }

@@ -4,6 +4,7 @@ import { ConfigError, CosearchError, asObject, numberField, rejectUnknownKeys, s
 import { readCheckpoint } from './checkpoint';
 import { readConfigFile } from './config';
 import { deepMerge } from './merge';
+import { anchorPlugins } from './plugins';
 import { CONFIG_FILE, prepareExperiment, resumeRun, startRun, type RunOptions, type RunResult } from './run';
 import type { EvalRecord } from './journal';
 import { bestRecords, validRecords } from './report/data';
@@ -37,8 +38,11 @@ export function validateSuiteConfig(raw: unknown, file: string): SuiteConfig {
   rejectUnknownKeys(o, '', ['$schema', 'description', 'suite', 'base', 'override', 'variants', 'seeds', 'matchAccuracy', 'reference', 'output']);
   const name = stringField(o, 'suite', '');
   let base: Obj;
-  if (typeof o.base === 'string') base = asObject(readConfigFile(path.resolve(path.dirname(file), o.base)), 'base');
-  else base = asObject(o.base, 'base');
+  // relative plug-in paths of the base resolve against the file that holds them
+  if (typeof o.base === 'string') {
+    const baseFile = path.resolve(path.dirname(file), o.base);
+    base = asObject(anchorPlugins(readConfigFile(baseFile), path.dirname(baseFile)), 'base');
+  } else base = asObject(anchorPlugins(o.base, path.dirname(path.resolve(file))), 'base');
   base = deepMerge(base, o.override ?? {}) as Obj;
   if (!Array.isArray(o.variants) || o.variants.length === 0) throw new ConfigError('variants', o.variants, 'a non-empty list of {name, override}');
   const variants = o.variants.map((v, i) => {
@@ -126,7 +130,7 @@ export async function runSuite(file: string, opts: RunOptions & { seeds?: number
       opts.progress?.write(`suite ${s.name}: ${v.name}, seed ${seed}\n`);
       const r: RunResult = exists
         ? await resumeRun(runDir, { ...opts, out: undefined, noReport: true })
-        : await startRun(variantConfig(s, v, seed), { ...opts, out: runDir, noReport: true });
+        : await startRun(variantConfig(s, v, seed), { ...opts, out: runDir, noReport: true, baseDir: opts.baseDir ?? path.dirname(path.resolve(file)) });
       if (!r.finished) throw new CosearchError(`${runDir} was interrupted; run the suite again to continue it`);
       // (re)write the report when the run is new or the suite's reference point changed since
       const stored = readReferenceFile(runDir);
