@@ -12,7 +12,7 @@
  * validation hold-out) and a seeded stratified 2000-image sample of the 10k test set (the JS
  * event-driven simulator costs ~10 ms per image at T = 32). Writes results/<dataset>.json.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@cosearch/core';
 import { initBackend } from '@cosearch/backend';
@@ -21,7 +21,7 @@ import { resolveDevice } from '@cosearch/cim-training';
 import { spikingTileCost, validateSpikingTileConfig, PAPER_SPIKING_FIGURES } from '@cosearch/hardware';
 import {
   DEFAULT_ARCH, annAccuracy, convertToSnn, evaluateSnn, networkLayerSpecs, programNetwork, trainAnn, trainSurrogate, withConductances,
-  type Encoding, type SnnEvaluation, type SpikingNetwork,
+  type Encoding, type SnnEvaluation, type SpikingNetwork, type TrainedAnn,
 } from '@cosearch/spiking';
 
 function arg(name: string, dflt: string): string {
@@ -30,7 +30,7 @@ function arg(name: string, dflt: string): string {
 }
 
 const dataset = arg('dataset', 'mnist');
-const epochs = Number(arg('epochs', dataset === 'mnist' ? '30' : '8'));
+const epochs = Number(arg('epochs', dataset === 'mnist' ? '20' : '8'));
 const augmentShift = Number(arg('augment-shift', dataset === 'mnist' ? '2' : '0'));
 const chips = Number(arg('chips', '5'));
 const stepsList = arg('steps', '8,16,32').split(',').map(Number);
@@ -40,6 +40,8 @@ const weightBits = Number(arg('weight-bits', '4'));
 const ttfsEpochs = Number(arg('ttfs-finetune-epochs', '1'));
 const ttfsImages = Number(arg('ttfs-finetune-images', '2000'));
 const outDir = arg('out', join(__dirname, 'results'));
+const cacheDir = arg('cache', join(__dirname, '..', '..', 'runs', 'spiking-cache'));
+const thresholdScales = arg('output-threshold-scales', '1,2,4,8').split(',').map(Number);
 
 const cpuS = () => {
   const u = process.cpuUsage();
@@ -78,10 +80,23 @@ async function main() {
   const test = data.test.n > 2000 ? subset(data.test, stratifiedSample(data.test.labels, data.test.numClasses, 2000, new Rng(0))) : data.test;
   console.log(`${dataset}: train ${data.train.n}, val ${data.val.n}, test ${test.n} (of ${data.test.n})`);
 
-  const cpu0 = cpuS();
-  const w0 = Date.now();
-  const ann = await trainAnn(DEFAULT_ARCH, data.train, { epochs, seed: 0, augmentShift, onEpoch: (e, l) => console.log(`  ANN epoch ${e + 1}/${epochs}: loss ${l.toFixed(4)}`) });
-  const annTrain = { epochs, augmentShift, cpuS: cpuS() - cpu0, wallS: (Date.now() - w0) / 1000 };
+  // the trained ANN is cached (runs/ is not committed): re-running the SNN part costs no training
+  const cacheFile = join(cacheDir, `ann-${dataset}-e${epochs}-s${augmentShift}-${JSON.stringify(DEFAULT_ARCH.hidden).replace(/[^a-z0-9]+/gi, '')}.json`);
+  let ann: TrainedAnn;
+  let annTrain: { epochs: number; augmentShift: number; cpuS: number; wallS: number };
+  if (existsSync(cacheFile)) {
+    const c = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    ann = { arch: c.arch, weights: c.weights.map((w: number[]) => Float32Array.from(w)), biases: c.biases.map((b: number[]) => Float32Array.from(b)), epochLosses: c.epochLosses };
+    annTrain = c.annTrain;
+    console.log(`ANN from ${cacheFile}`);
+  } else {
+    const cpu0 = cpuS();
+    const w0 = Date.now();
+    ann = await trainAnn(DEFAULT_ARCH, data.train, { epochs, seed: 0, augmentShift, onEpoch: (e, l) => console.log(`  ANN epoch ${e + 1}/${epochs}: loss ${l.toFixed(4)}`) });
+    annTrain = { epochs, augmentShift, cpuS: cpuS() - cpu0, wallS: (Date.now() - w0) / 1000 };
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ arch: ann.arch, weights: ann.weights.map((w) => Array.from(w)), biases: ann.biases.map((b) => Array.from(b)), epochLosses: ann.epochLosses, annTrain }));
+  }
   const annTest = annAccuracy(ann, test);
   console.log(`ANN test accuracy ${(100 * annTest).toFixed(2)} % (${epochs} epochs, ${annTrain.cpuS.toFixed(0)} s CPU)`);
   const c1 = cpuS();
@@ -89,13 +104,23 @@ async function main() {
   const conversionCpuS = cpuS() - c1;
   const ideal: SpikingNetwork = { ...network, rowConductanceS: withConductances(network, device, weightBits) };
 
+  // 0. output threshold (× the balanced threshold) chosen on the validation split, ISI at the default T
+  const val = data.val.n > 1000 ? subset(data.val, stratifiedSample(data.val.labels, data.val.numClasses, 1000, new Rng(1))) : data.val;
+  const sweep = thresholdScales.map((scale) => {
+    const ev = evaluateSnn(ideal, val.images, val.labels, { encoding: 'isi', steps: defaultSteps, outputThresholdScale: scale, seed: 1 });
+    console.log(`  val, ISI T=${defaultSteps}, output threshold ×${scale}: ${(100 * ev.accuracy).toFixed(2)} %, first output spike at step ${ev.meanDecisionStep.toFixed(1)}, no-spike ${(100 * ev.noSpikeFraction).toFixed(1)} %`);
+    return { outputThresholdScale: scale, valAccuracy: ev.accuracy, meanDecisionStep: ev.meanDecisionStep, noSpikeFraction: ev.noSpikeFraction };
+  });
+  const outputThresholdScale = sweep.reduce((b, r) => (r.valAccuracy > b.valAccuracy ? r : b)).outputThresholdScale;
+  console.log(`  output threshold ×${outputThresholdScale} (best on validation)`);
+
   // 1. encodings at equal T, ideal (float) weights
   const encodings: Encoding[] = ['isi', 'rate', 'ttfs'];
   const byEncoding: Record<string, unknown>[] = [];
   for (const steps of stepsList) {
     for (const encoding of encodings) {
       const c = cpuS();
-      const ev = evaluateSnn(ideal, test.images, test.labels, { encoding, steps, seed: 1 });
+      const ev = evaluateSnn(ideal, test.images, test.labels, { encoding, steps, outputThresholdScale, seed: 1 });
       const row = { encoding, steps, ...summary(ev), ...costOf(network, ev, steps), simCpuS: cpuS() - c };
       byEncoding.push(row);
       console.log(`  T=${steps} ${encoding}: ${(100 * ev.accuracy).toFixed(2)} %, ${ev.spikesPerImage.toFixed(0)} spikes/image, first output spike at step ${ev.meanDecisionStep.toFixed(1)}, no-spike ${(100 * ev.noSpikeFraction).toFixed(1)} %`);
@@ -110,7 +135,7 @@ async function main() {
     let lastSpikes = 0;
     for (let c = 0; c < chips; c++) {
       const chip = programNetwork(network, { device, weightBits }, new Rng(100).fork(`chip-${c}`));
-      const ev = evaluateSnn(chip, test.images, test.labels, { encoding, steps: defaultSteps, seed: 1 });
+      const ev = evaluateSnn(chip, test.images, test.labels, { encoding, steps: defaultSteps, outputThresholdScale, seed: 1 });
       acc.push(ev.accuracy);
       last = costOf(chip, ev, defaultSteps);
       lastSpikes = ev.spikesPerImage;
@@ -126,17 +151,17 @@ async function main() {
   if (ttfsEpochs > 0) {
     const steps = Math.min(16, defaultSteps);
     const part = subset(data.train, stratifiedSample(data.train.labels, data.train.numClasses, ttfsImages, new Rng(7)));
-    const before = evaluateSnn(network, test.images, test.labels, { encoding: 'ttfs', steps, seed: 1 });
+    const before = evaluateSnn(network, test.images, test.labels, { encoding: 'ttfs', steps, outputThresholdScale, seed: 1 });
     const c = cpuS();
     const w = Date.now();
-    const tuned = await trainSurrogate(DEFAULT_ARCH, part, { encoding: 'ttfs', steps }, {
+    const tuned = await trainSurrogate(DEFAULT_ARCH, part, { encoding: 'ttfs', steps, outputThresholdScale }, {
       epochs: ttfsEpochs, seed: 0, learningRate: 5e-4, init: { weights: network.layers.map((l) => l.weights), biases: network.layers.map((l) => l.bias) },
       onEpoch: (e, l) => console.log(`  TTFS surrogate epoch ${e + 1}: loss ${l.toFixed(4)}`),
     });
     const trainCpu = cpuS() - c;
     const trainWall = (Date.now() - w) / 1000;
-    const after = evaluateSnn(tuned.network, test.images, test.labels, { encoding: 'ttfs', steps, seed: 1 });
-    const isiSame = evaluateSnn(tuned.network, test.images, test.labels, { encoding: 'isi', steps, seed: 1 });
+    const after = evaluateSnn(tuned.network, test.images, test.labels, { encoding: 'ttfs', steps, outputThresholdScale, seed: 1 });
+    const isiSame = evaluateSnn(tuned.network, test.images, test.labels, { encoding: 'isi', steps, outputThresholdScale, seed: 1 });
     ttfs = { steps, trainImages: part.n, epochs: ttfsEpochs, cpuS: trainCpu, wallS: trainWall, before: summary(before), after: summary(after), isiOnTunedNet: summary(isiSame) };
     console.log(`  TTFS T=${steps}: ${(100 * before.accuracy).toFixed(2)} % converted → ${(100 * after.accuracy).toFixed(2)} % after ${ttfsEpochs} surrogate epoch(s) on ${part.n} images (${trainCpu.toFixed(0)} s CPU)`);
   }
@@ -144,6 +169,7 @@ async function main() {
   const result = {
     dataset, split: { train: data.train.n, val: data.val.n, test: test.n, testOf: data.test.n, seed: 0 },
     arch: DEFAULT_ARCH, backend, annTestAccuracy: annTest, annTrain, conversion: { percentile: 99.9, calibrationImages: 1000, scales, cpuS: conversionCpuS },
+    outputThresholdSweep: { set: 'val', images: val.n, encoding: 'isi', steps: defaultSteps, rows: sweep, chosen: outputThresholdScale },
     device, weightBits, byEncoding, variation, ttfsFinetune: ttfs, paper: PAPER_SPIKING_FIGURES,
     totalWallS: (Date.now() - t0) / 1000, totalCpuS: cpuS(),
   };

@@ -1,12 +1,12 @@
 import { loadPlugins } from '@cosearch/runner';
 
 /**
- * Plug-ins every experiment command loads before building an experiment: the `cosearch-v1`
- * problem and the `queue` executor (a run's own `plugins` are loaded by the runner from its
+ * Plug-ins every experiment command loads before building an experiment: the `cosearch-v1` and
+ * `spiking-v1` problems and the `queue` executor (a run's own `plugins` are loaded by the runner from its
  * config). `--plugin FILE` (repeatable) adds modules for commands without a config (`list`,
  * `worker`) or on top of a config's.
  */
-export const BUILTIN_PLUGINS = ['@cosearch/problem', '@cosearch/queue'] as const;
+export const BUILTIN_PLUGINS = ['@cosearch/problem', '@cosearch/queue', '@cosearch/spiking/problem'] as const;
 
 export const PLUGIN_OPTION = {
   type: 'string',

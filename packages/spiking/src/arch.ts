@@ -11,10 +11,10 @@ export interface SnnArch {
   classes: number;
 }
 
-/** The default network: conv 5×5 stride 2 with 16 filters → 128 → 10 on 28×28×1. */
+/** The default network on 28×28×1: conv 5×5/2 ×16 → conv 3×3/2 ×32 → 128 → 10 ('valid' padding: 12×12×16, 5×5×32). */
 export const DEFAULT_ARCH: Readonly<SnnArch> = Object.freeze({
   inputShape: [28, 28, 1] as [number, number, number],
-  hidden: [{ kind: 'conv', filters: 16, kernel: 5, stride: 2 }, { kind: 'dense', units: 128 }] as LayerDef[],
+  hidden: [{ kind: 'conv', filters: 16, kernel: 5, stride: 2 }, { kind: 'conv', filters: 32, kernel: 3, stride: 2 }, { kind: 'dense', units: 128 }] as LayerDef[],
   classes: 10,
 });
 

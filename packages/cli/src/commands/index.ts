@@ -30,6 +30,7 @@ export const commands: LazyCommand[] = [
   { command: 'cim-train', describe: 'train a network on simulated memristor crossbars (float | naive | mixed-precision | hwa)', load: () => (require('./cim-train') as typeof import('./cim-train')).cimTrainCommand },
   { command: 'cim-eval', describe: 'accuracy of a trained network (cim-train --out DIR) programmed onto N simulated chips, mean ± std', load: () => (require('./cim-eval') as typeof import('./cim-eval')).cimEvalCommand },
   { command: 'hw', describe: 'latency, energy, area of a network on a hardware config (per-layer table + totals)', load: () => (require('./hw') as typeof import('./hw')).hwCommand },
+  { command: 'hw-spiking', describe: 'pJ per spike, power and latency per image of the default spiking network on spiking CIM tiles, next to the JETC 2024 paper', load: () => (require('./hw-spiking') as typeof import('./hw-spiking')).hwSpikingCommand },
   { command: 'maestro-compare <dir>', describe: 'compare the mapping engine with a folder of MAESTRO runs (MACs, active PEs, cycles, sweeps, ranking)', load: () => (require('./maestro-compare') as typeof import('./maestro-compare')).maestroCompareCommand },
   { command: 'export', describe: 'export a found subnet as a standard tfjs LayersModel (model.json + weights.bin) that tf.loadLayersModel loads', load: () => (require('./export') as typeof import('./export')).exportCommand },
 ];

@@ -12,7 +12,7 @@ describe('spiking CIM tile cost', () => {
     const xbar = 0.2 ** 2 * 10e-9 * 2.5e-3; // V²·t·ΣG = 1 pJ
     const wl = 50 * 50e-15; // 2.5 pJ
     const ifc = 10 * 10 * 10e-15 + 5 * 100e-15; // 1.5 pJ
-    const noc = 55 * 32 * (2 * 0.16e-12 + 1 * 1 * 0.44e-12); // 55 packets × 24.32 pJ
+    const noc = 55 * 16 * (2 * 0.16e-12 + 1 * 1 * 0.44e-12); // 55 packets of 16 bits × 12.16 pJ
     expect(r.breakdown.crossbarReadJ).toBeCloseTo(1e-12, 20);
     expect(r.breakdown.wordlineJ).toBeCloseTo(wl, 20);
     expect(r.breakdown.ifJ).toBeCloseTo(ifc, 20);

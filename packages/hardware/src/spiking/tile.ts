@@ -62,7 +62,8 @@ export interface SpikingTileConfig {
  * - IF circuit: 100 fF membrane capacitor, 0.1 pJ per fire (C·V² at 1 V), 10 fJ per
  *   integration/comparison step (assumed; analog IF neurons are 0.1–1 pJ/spike, Indiveri et al.,
  *   Front. Neurosci. 5:73, 2011); 1 ns to compare and reset (assumed);
- * - AER packet 32 bits, 1 hop, 1 mm links, router/link energy of tech.ts (REFERENCES §4) at 32 nm,
+ * - AER packet 16 bits (the source neuron's address, up to 65,536 neurons per layer; address-event
+ *   representation, Boahen, IEEE TCAS-II 47(5), 2000), 1 hop, 1 mm links, router/link energy of tech.ts (REFERENCES §4) at 32 nm,
  *   2 ns per hop (router pipeline at ~1 GHz, assumed);
  * - IF area 100 µm² per column at 32 nm (assumed, capacitor-dominated);
  * - default activity 0.1 / 0.05 spikes per neuron per step: of the order measured on MNIST by
@@ -81,7 +82,7 @@ export const SPIKING_TILE_DEFAULTS: Readonly<SpikingTileConfig> = Object.freeze(
   integrateJ: 10e-15,
   fireJ: 100e-15,
   ifDelayS: 1e-9,
-  spikePacketBits: 32,
+  spikePacketBits: 16,
   hops: 1,
   linkLengthMm: 1,
   hopLatencyS: 2e-9,
