@@ -10,6 +10,7 @@
 //   node tools/build.mjs            build what changed
 //   node tools/build.mjs --force    rebuild everything
 //   node tools/build.mjs --check    exit 1 (and say which) if some package is out of date
+//   node tools/build.mjs core cli   only these packages and what they depend on
 //   node tools/build.mjs --lenient  (the root `prepare` script, run by `npm ci`/`npm install`) a
 //                                   failed package is reported and the build stops with exit 0:
 //                                   the cosearch bin then runs from sources, and `npm test`
@@ -88,7 +89,22 @@ function main() {
   const force = process.argv.includes('--force');
   const check = process.argv.includes('--check');
   const lenient = process.argv.includes('--lenient');
-  const order = buildOrder(workspaces()).filter((w) => w.build);
+  // Optional package names (`@cosearch/core` or `core`): only these and their dependencies.
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  let order = buildOrder(workspaces()).filter((w) => w.build);
+  if (wanted.length) {
+    const byName = new Map(order.map((w) => [w.name, w]));
+    const keep = new Set();
+    const add = (n) => {
+      const w = byName.get(n) ?? order.find((x) => x.dir.endsWith(`/${n}`));
+      if (!w) throw new Error(`build: no workspace package ${n}`);
+      if (keep.has(w.name)) return;
+      keep.add(w.name);
+      w.deps.forEach(add);
+    };
+    wanted.forEach(add);
+    order = order.filter((w) => keep.has(w.name));
+  }
   const stamps = new Map();
   const stale = [];
   const t0 = Date.now();
