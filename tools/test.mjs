@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check every package, then run every package's jest tests in one jest
+// `npm test`: build every package (tools/build.mjs), type-check every package, then run every package's jest tests in one jest
 // process (root jest.config.ts lists the projects), and end with the plain line
 // `N passed, N failed` that CI reads (it cannot read jest's own summary).
 // Extra arguments are passed to jest (e.g. `npm test -- packages/core`).
@@ -10,6 +10,14 @@ import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+
+// Build every package to dist/ (incremental: a no-op after `npm ci`, whose `prepare` built them);
+// the pack test installs the built packages, and the cosearch bin runs them.
+const t0 = Date.now();
+const build = spawnSync(process.execPath, ['tools/build.mjs'], { stdio: 'inherit', env });
+const buildFailed = build.status !== 0;
+if (buildFailed) console.error('build failed (see errors above)');
+else console.error(`build: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit', env });
 const typeFailed = tsc.status !== 0;
@@ -34,5 +42,6 @@ if (existsSync(out)) {
   failed += 1;
 }
 if (typeFailed) failed += 1;
+if (buildFailed) failed += 1;
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || jest.status !== 0 || typeFailed ? 1 : 0);
+process.exit(failed > 0 || jest.status !== 0 || typeFailed || buildFailed ? 1 : 0);
