@@ -42,6 +42,8 @@ export interface RunResult {
   checkpoint: Checkpoint;
   records: EvalRecord[];
   reportFile: string | null;
+  /** The signal that stopped an unfinished run (SIGINT / SIGTERM; the CLI exits 130 / 143). */
+  signal?: 'SIGINT' | 'SIGTERM';
 }
 
 /** Validates a raw config fully (runner fields, problem sections, reward, policy, stages) without running it. */
@@ -111,9 +113,11 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   progress.start();
   let stop = false;
   let interrupts = 0;
-  const onSignal = () => {
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
     interrupts += 1;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    signal = sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
     stop = true;
     progress.message('interrupted: finishing the current round and checkpointing (Ctrl-C again to quit now)');
   };
@@ -137,7 +141,7 @@ async function execute(dir: string, opts: RunOptions): Promise<RunResult> {
   const warning = failureWarning(records);
   if (warning) progress.message(warning);
   const reportFile = cp.finished && !opts.noReport ? await writeReport(dir, { config, problem, records, checkpoint: cp }) : null;
-  return { dir, finished: cp.finished, checkpoint: cp, records, reportFile };
+  return { dir, finished: cp.finished, checkpoint: cp, records, reportFile, ...(cp.finished || !signal ? {} : { signal }) };
 }
 
 /** Rewrites the report files of a run folder (finished or not) from its journal and checkpoint. */

@@ -2,13 +2,13 @@ import type { CommandModule } from 'yargs';
 import { startRun, type RunResult } from '@cosearch/runner';
 import { loadCliPlugins, PLUGIN_OPTION } from '../plugins';
 
-/** Prints where the results are; an interrupted run says how to continue and exits 130. */
+/** Prints where the results are; an interrupted run says how to continue and exits 130 (SIGINT) or 143 (SIGTERM). */
 export function finish(r: RunResult): void {
   if (r.finished) {
     process.stdout.write(`done: ${r.records.length} evaluations in ${r.dir}\nreport: ${r.reportFile}\n`);
   } else {
     process.stdout.write(`stopped after ${r.checkpoint.evals} evaluations; continue with: cosearch resume ${r.dir}\n`);
-    process.exitCode = 130;
+    process.exitCode = r.signal === 'SIGTERM' ? 143 : 130; // 128 + the signal number, as a shell reports it
   }
 }
 
