@@ -6,7 +6,8 @@
  *   nice -n 10 node --conditions=@cosearch/source --import tsx tools/bench/controller.bench.ts \
  *     [--seeds 10] [--seed0 0] [--budgets 200,500,1000] [--problems synthetic,hardware] [--policies a,b] [--batch 10]
  *     [--rl '{"learningRate":0.01}'] (overrides of the RL settings) [--stage 0.1] (multi-phase stage share) [--incumbent 0.25]
- *     [--stage-rl '{...}'] (overrides for the single-phase stages)
+ *     [--stage-rl '{...}'] (overrides for the single-phase stages) [--jobs 2] (Optuna seeds run concurrently)
+ *     [--v2 '{...}'] (multi-phase-v2 settings, see V2 below)
  *
  * Policy setups: the baselines; reinforce-v1 / ppo-v1 alone; the multi-phase controller with
  * REINFORCE or PPO in every stage; and 'multi-phase-v1 (reinforce; resample 0)', the controller
@@ -16,6 +17,7 @@
  * are read at each budget (the first b proposals of that run ARE a budget-b run); the
  * multi-phase schedule scales with the budget, so it runs once per budget.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createPolicy } from '@cosearch/controller';
 import type { Candidate, Policy } from '@cosearch/core';
 import { mannWhitney } from '@cosearch/runner';
@@ -31,6 +33,16 @@ const seeds = Number(arg('seeds', '10'));
 const seed0 = Number(arg('seed0', '0'));
 const budgets = arg('budgets', '200,500,1000').split(',').map(Number);
 const batch = Number(arg('batch', '10'));
+/** Optuna seeds run concurrently (one Python process each); the project's policies run one at a time. */
+const jobs = Number(arg('jobs', '1'));
+/**
+ * `--save f.json`: writes every policy's per-seed regrets ({ problem: { policy: { seeds, budgets,
+ * regret: [budget][seed] } } }); `--load a.json,b.json`: adds saved rows (same seeds and budgets)
+ * to the tables and the comparison, e.g. Optuna's from an earlier run or a run split by seeds.
+ */
+const saveTo = arg('save', '');
+const loadFrom = arg('load', '').split(',').filter(Boolean);
+type Saved = Record<string, Record<string, { seeds: number[]; budgets: number[]; regret: number[][]; optuna?: boolean }>>;
 const problems = arg('problems', 'synthetic,hardware').split(',');
 
 /** RL settings: the package defaults (tuned with the --rl/--stage/--incumbent sweeps in the README), plus overrides. */
@@ -74,7 +86,7 @@ function multiPhase(sub: string, stageParams: Record<string, unknown>, jointPara
  */
 const V2 = {
   stage: 0.1, stageSmall: 0.1, small: 0,
-  sub: { modelCandidates: 0 } as Record<string, unknown>, joint: {} as Record<string, unknown>, policy: {} as Record<string, unknown>,
+  sub: { modelCandidates: 16 } as Record<string, unknown>, joint: {} as Record<string, unknown>, policy: {} as Record<string, unknown>,
   ...JSON.parse(arg('v2', '{}')),
 };
 function multiPhaseV2(): Setup {
@@ -182,6 +194,8 @@ const cell = (xs: number[], d = 3) => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const save: Saved = {};
+  const savedSeeds: Record<string, number[]> = {};
   let optuna: { python: string; version: string } | null = null;
   if (policies.some((p) => SETUPS[p]?.optuna)) {
     const found = findOptuna((s) => process.stderr.write(`${s}\n`));
@@ -197,18 +211,29 @@ async function main(): Promise<void> {
     console.log('| policy | budget | best reward, median [q1, q3] | regret, median [q1, q3] | overhead ms/proposal |');
     console.log('|---|---:|---|---|---:|');
     const regrets: Record<string, number[][]> = {};
-    for (const pname of policies) {
+    for (const pname of policies.filter((p) => p !== 'none')) {
       const setup = SETUPS[pname];
       if (!setup) throw new Error(`unknown policy setup ${pname}; have ${Object.keys(SETUPS).join(', ')}`);
       if (setup.optuna && !optuna) continue;
       const best: number[][] = budgets.map(() => []);
       const ms: number[][] = budgets.map(() => []);
       const max = Math.max(...budgets);
-      for (let seed = seed0; seed < seed0 + seeds; seed++) {
-        if (setup.optuna) {
-          const r = await runOptuna(optuna!.python, problem, setup.optuna, seed, max, budgets);
-          budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
-        } else if (setup.budgetAware) {
+      if (setup.optuna) {
+        // Seeds run `--jobs` at a time (one peer process each; results kept in seed order).
+        const all: { best: number[]; ms: number }[] = [];
+        let next = seed0;
+        const worker = async () => {
+          while (next < seed0 + seeds) {
+            const seed = next++;
+            all[seed - seed0] = await runOptuna(optuna!.python, problem, setup.optuna!, seed, max, budgets);
+            process.stderr.write(`${problem.name} ${pname} seed ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+        for (const r of all) budgets.forEach((_, i) => { best[i].push(r.best[i]); ms[i].push(r.ms / max); });
+      }
+      for (let seed = seed0; seed < seed0 + seeds && !setup.optuna; seed++) {
+        if (setup.budgetAware) {
           budgets.forEach((b, i) => {
             const r = run(problem, setup, seed, b, [b]);
             best[i].push(r.best[0]);
@@ -224,6 +249,30 @@ async function main(): Promise<void> {
       budgets.forEach((b, i) => {
         console.log(`| ${pname} | ${b} | ${cell(best[i], 4)} | ${cell(regrets[pname][i], 4)} | ${fmt(quartiles(ms[i])[1], 3)} |`);
       });
+    }
+    for (const f of loadFrom) {
+      const saved = (JSON.parse(readFileSync(f, 'utf8')) as Saved)[problem.name] ?? {};
+      for (const [p, row] of Object.entries(saved)) {
+        const idx = budgets.map((b) => row.budgets.indexOf(b));
+        if (idx.some((k) => k < 0)) throw new Error(`${f}: ${p} lacks budgets ${budgets.join(',')}`);
+        const merged = idx.map((k) => row.regret[k]);
+        const key = `${problem.name}/${p}`;
+        if (regrets[p] && !savedSeeds[key]) savedSeeds[key] = Array.from({ length: seeds }, (_, i) => seed0 + i);
+        if (regrets[p]) {
+          // A run split by seeds: concatenate (the seed lists must not overlap).
+          regrets[p] = regrets[p].map((r, i) => [...r, ...merged[i]]);
+        } else regrets[p] = merged;
+        if (row.optuna && !SETUPS[p]) SETUPS[p] = { policy: 'optuna', optuna: 'tpe', params: () => ({}) };
+        savedSeeds[key] = [...(savedSeeds[key] ?? []), ...row.seeds];
+        console.log(`| ${p} (loaded from ${f}, seeds ${row.seeds[0]}–${row.seeds[row.seeds.length - 1]}) | ${budgets.join(' / ')} | — | ${merged.map((r) => cell(r, 4)).join(' / ')} | — |`);
+      }
+    }
+    if (saveTo) {
+      save[problem.name] = {};
+      for (const [p, r] of Object.entries(regrets)) {
+        save[problem.name][p] = { seeds: savedSeeds[`${problem.name}/${p}`] ?? Array.from({ length: seeds }, (_, i) => seed0 + i), budgets, regret: r, optuna: !!SETUPS[p]?.optuna };
+      }
+      writeFileSync(saveTo, JSON.stringify(save, null, 1));
     }
     const median = (p: string, i: number) => quartiles(regrets[p][i])[1];
     if (regrets['random-v1']) {

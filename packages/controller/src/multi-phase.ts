@@ -52,7 +52,7 @@ export const MULTI_PHASE_V2_DEFAULTS = {
    * per-decision densities of the good (top γ) vs the other results told so far
    * (`density-ratio.ts`); 0 = off.
    */
-  modelPrior: 0,
+  modelPrior: 0.5,
   /** γ of that density ratio. */
   modelGamma: 0.1,
 };
