@@ -4,7 +4,7 @@ import { datasetRegistry, datasetShape as knownShape, loadDataset, validateDatas
 import { cimTileParams, getHardwarePreset, validateHardwareConfig, validateHardwareSpace, type HardwareConfig, type HardwareSpaceOptions } from '@cosearch/hardware';
 import { validateSupernetConfig, validateTrainConfig, type SupernetConfig } from '@cosearch/supernet';
 import { validateCimAccuracyConfig, type CimAccuracy } from '@cosearch/cim-training';
-import { deepMerge } from '@cosearch/runner';
+import { deepMerge, lookup } from '@cosearch/runner';
 import { checkCimTile } from './cim-accuracy';
 
 /**
@@ -68,7 +68,7 @@ function validateHardware(raw: unknown): HardwareSection {
   const o = asObject(raw ?? {}, p);
   rejectUnknownKeys(o, p, ['preset', 'overrides', 'space']);
   const preset = stringField(o, 'preset', p, 'edge-npu-cim-v1');
-  const presetConfig = getHardwarePreset(preset);
+  const presetConfig = lookup('hardware.preset', 'hardware preset', preset, () => getHardwarePreset(preset));
   let base: HardwareConfig;
   try {
     base = validateHardwareConfig(deepMerge(presetConfig, o.overrides ?? {}));

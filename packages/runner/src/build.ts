@@ -1,4 +1,4 @@
-import { ConfigError, CosearchError } from '@cosearch/core';
+import { ConfigError, CosearchError, NotFoundError } from '@cosearch/core';
 import { validateExperimentConfig, type ExperimentConfig } from './config';
 import { executorEntry } from './executor';
 import { anchorPlugins, loadPlugins } from './plugins';
@@ -17,10 +17,34 @@ export function buildExperiment(raw: unknown, ctx: ProblemContext, opts: { baseD
   const plugins = typeof anchored === 'object' && anchored !== null && !Array.isArray(anchored) ? (anchored as Record<string, unknown>).plugins : undefined;
   if (plugins !== undefined && !Array.isArray(plugins)) throw new ConfigError('plugins', plugins, 'a list of module paths (relative to the config file) or package names');
   const ids = loadPlugins(plugins ?? [], { baseDir: opts.baseDir });
-  const config = validateExperimentConfig(ids.length ? { ...(anchored as object), plugins: ids } : anchored, (p, e) => [...problemKeys(p), ...executorEntry(e).keys]);
-  const problem = problemRegistry.create(config.problem, { config, ctx });
+  const config = validateExperimentConfig(ids.length ? { ...(anchored as object), plugins: ids } : anchored, (p, e) => [
+    ...lookup('problem', 'problem', p, () => problemKeys(p)),
+    ...lookup('executor', 'executor', e, () => executorEntry(e).keys),
+  ]);
+  const problem = lookup('problem', 'problem', config.problem, () => problemRegistry.create(config.problem, { config, ctx }));
   checkMetricNames(config, problem);
   return { config, problem };
+}
+
+/**
+ * An unknown registry name in a config field: a `ConfigError` naming the field whose message is
+ * the registry's own (`unknown policy "x"; available: ...`).
+ */
+export class UnknownNameError extends ConfigError {
+  constructor(field: string, err: NotFoundError) {
+    super(field, err.key, `one of ${err.available.join(', ')}`);
+    this.message = err.message;
+  }
+}
+
+/** Runs a registry lookup of `name` for config field `field`; its NotFoundError becomes an `UnknownNameError`. */
+export function lookup<T>(field: string, kind: string, name: unknown, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof NotFoundError && err.kind === kind && err.key === name) throw new UnknownNameError(field, err);
+    throw err;
+  }
 }
 
 /** The metrics a config may name for a problem: its declared ones, and the derived edp/edap. */

@@ -103,6 +103,10 @@ export function loadPlugins(specs: readonly unknown[], opts: { baseDir?: string;
       requireId(id);
     } catch (err) {
       if (err instanceof CosearchError) throw err;
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (!path.isAbsolute(id) && code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${id}'`)) {
+        throw new ConfigError(`${opts.field ?? 'plugins'}[${i}]`, specs[i], 'an installed package name or a module path (relative to the config file)');
+      }
       const m = (err as Error)?.message ?? String(err);
       throw new PluginError(`cannot load plug-in ${opts.field ?? 'plugins'}[${i}] "${specs[i]}": ${m.split('\n')[0]}`);
     }

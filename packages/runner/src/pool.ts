@@ -42,7 +42,7 @@ function startWorker(config: unknown, ctx: ProblemContext, modules: string[]): P
   const fromSource = __filename.endsWith('.ts');
   const entry = path.join(__dirname, fromSource ? 'worker.ts' : 'worker.js');
   const worker = fromSource
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, { // tsx by path: an eval worker resolves from the working directory
         eval: true,
         workerData,
         execArgv: ['--conditions=@cosearch/source'],

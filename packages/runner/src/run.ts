@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CosearchError, DataError, createReward } from '@cosearch/core';
 import { createPolicy } from '@cosearch/controller';
-import { buildExperiment } from './build';
+import { buildExperiment, lookup } from './build';
 import { readCheckpoint, writeJsonAtomic, type Checkpoint } from './checkpoint';
 import { configToJSON, readConfigFile, type ExperimentConfig } from './config';
 import { Journal, readJournal, sortedRecords, type EvalRecord } from './journal';
@@ -56,7 +56,7 @@ export function prepareExperiment(raw: unknown, opts: RunOptions = {}, runDir = 
   };
   const { config, problem } = buildExperiment(raw, ctx, { baseDir: opts.baseDir });
   if (opts.workers !== undefined) config.search.workers = opts.workers;
-  createReward(config.reward);
+  lookup('reward.name', 'reward', config.reward.name, () => createReward(config.reward));
   checkStages(problem.space, config);
   executorEntry(config.executor).validate?.(config);
   // dry-run the first stage's policy: unknown names and bad params fail here, before any work
@@ -64,7 +64,8 @@ export function prepareExperiment(raw: unknown, opts: RunOptions = {}, runDir = 
   for (const s of config.search.stages) {
     const pc = s.policy ?? config.policy;
     const pins = stagePins(problem.space, config, s, null);
-    factory(pc.name, { space: pinnedSpace(problem.space, pins), seed: 1, params: pc.params }).dispose?.();
+    const field = s.policy ? `search.stages[${config.search.stages.indexOf(s)}].policy.name` : 'policy.name';
+    lookup(field, 'policy', pc.name, () => factory(pc.name, { space: pinnedSpace(problem.space, pins), seed: 1, params: pc.params })).dispose?.();
   }
   return { config, problem, ctx };
 }

@@ -41,6 +41,7 @@ export function validateSuiteConfig(raw: unknown, file: string): SuiteConfig {
   // relative plug-in paths of the base resolve against the file that holds them
   if (typeof o.base === 'string') {
     const baseFile = path.resolve(path.dirname(file), o.base);
+    if (!fs.existsSync(baseFile)) throw new ConfigError('base', o.base, `an experiment config file (relative to the suite file; ${baseFile} does not exist) or an inline config object`);
     base = asObject(anchorPlugins(readConfigFile(baseFile), path.dirname(baseFile)), 'base');
   } else base = asObject(anchorPlugins(o.base, path.dirname(path.resolve(file))), 'base');
   base = deepMerge(base, o.override ?? {}) as Obj;
