@@ -43,10 +43,11 @@ describe('loadPlugins', () => {
     expect(() => loadPlugins(['./nope.ts'], { baseDir: EXAMPLE })).toThrow(ConfigError);
     expect(() => loadPlugins(['./nope.ts'], { baseDir: EXAMPLE })).toThrow(/^invalid plugins\[0\]: got "\.\/nope\.ts", expected an existing module file/);
     expect(() => loadPlugins([42])).toThrow(/^invalid plugins\[0\]: got 42/);
-    expect(() => loadPlugins(['no-such-package-xyz'])).toThrow(PluginError);
-    expect(() => loadPlugins(['no-such-package-xyz'])).toThrow(/cannot load plug-in plugins\[0\] "no-such-package-xyz"/);
+    expect(() => loadPlugins(['no-such-package-xyz'])).toThrow(ConfigError);
+    expect(() => loadPlugins(['no-such-package-xyz'])).toThrow(/^invalid plugins\[0\]: got "no-such-package-xyz", expected an installed package name/);
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'broken.js'), 'throw new TypeError("boom");\n');
+    expect(() => loadPlugins(['./broken.js'], { baseDir: dir })).toThrow(PluginError);
     expect(() => loadPlugins(['./broken.js'], { baseDir: dir })).toThrow(/^cannot load plug-in plugins\[0\] "\.\/broken\.js": boom$/);
   });
 

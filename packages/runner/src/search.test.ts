@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, NotFoundError } from '@cosearch/core';
+import { ConfigError } from '@cosearch/core';
+import { UnknownNameError } from './build';
 import { readJournal, sortedRecords, deterministicPart } from './journal';
 import { readCheckpoint } from './checkpoint';
 import { prepareExperiment, resumeRun, startRun } from './run';
@@ -87,7 +88,8 @@ describe('config validation', () => {
   const bad = (extra: Record<string, unknown>) => () => prepareExperiment(config(extra), { progress: null });
   it('names the field, the value and what is allowed', () => {
     expect(bad({ search: { budget: -3 } })).toThrow(new ConfigError('search.budget', -3, 'an integer >= 1'));
-    expect(bad({ policy: { name: 'nope-v1' } })).toThrow(NotFoundError);
+    expect(bad({ policy: { name: 'nope-v1' } })).toThrow(UnknownNameError); // a ConfigError of field policy.name
+    expect(() => bad({ policy: { name: 'nope-v1' } })()).toThrow(expect.objectContaining({ field: 'policy.name', value: 'nope-v1' }));
     expect(bad({ policy: { name: 'nope-v1' } })).toThrow(/unknown policy "nope-v1"; available: .*random-v1/);
     expect(bad({ reward: { name: 'speed-v9' } })).toThrow(/unknown reward "speed-v9"/);
     expect(bad({ search: { budget: 4, fixed: { 'npu.pes': 17 } } })).toThrow(/invalid search.fixed.npu.pes: got 17, expected one of 16, 64, 256/);
