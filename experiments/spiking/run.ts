@@ -68,6 +68,7 @@ function summary(ev: SnnEvaluation) {
   return {
     accuracy: ev.accuracy, noSpikeFraction: ev.noSpikeFraction, meanDecisionStep: ev.meanDecisionStep,
     spikesPerImage: ev.spikesPerImage, inputSpikesPerImage: ev.inputSpikesPerImage, layerSpikesPerImage: ev.layerSpikesPerImage,
+    rowReadsPerImage: ev.rowReadsPerImage, rowReadSiemensPerImage: ev.rowReadSiemensPerImage,
   };
 }
 
