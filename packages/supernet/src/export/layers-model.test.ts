@@ -72,7 +72,7 @@ describe('subnet → standard tfjs LayersModel', () => {
     const cfg = defaultSupernetConfig();
     const net = Supernet.create(cfg, 0);
     // a short one-phase training (ViT blocks sampled) so the weights, BN and LN are not at their init values
-    await trainSupernet(net, mnist, { mode: 'one', steps: 24, batchSize: 32, quiet: true, conflictEvery: 0 });
+    await trainSupernet(net, mnist, { mode: 'one', steps: 12, batchSize: 32, quiet: true, conflictEvery: 0 });
     // every block kind of the default space: MBConv k3/k5 e2/e4, ViT with 1 and 2 heads, MLP ratio 1 and 2
     const arch: SubnetArch = validateArch(cfg, { stages: [
       { width: 24, blocks: [{ type: 'mbconv', kernel: 5, expansion: 4 }, { type: 'mbconv', kernel: 3, expansion: 2 }] },
