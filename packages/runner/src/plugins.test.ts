@@ -7,7 +7,7 @@ import { policyRegistry } from '@cosearch/controller';
 import { checkProblem } from './conformance';
 import { readConfigFile } from './config';
 import { loadPlugins, loadedPlugins, PluginError, problemModule } from './plugins';
-import { problemRegistry } from './problem';
+import { problemRegistry, registerProblem, type ProblemEntry } from './problem';
 import { prepareExperiment, startRun } from './run';
 
 /**
@@ -67,6 +67,21 @@ describe('loadPlugins', () => {
     expect(r.problem).toBe('roofline-gemm-v1');
     expect(r.metrics).toEqual(expect.arrayContaining(['accuracy', 'utilisation']));
     expect(r.failed).toBeLessThan(12);
+  });
+});
+
+describe('a problem registered by a script, not a module', () => {
+  it('runs with 0 workers; with worker threads it fails with one line saying how to make it loadable', async () => {
+    const synthetic = problemRegistry.get('synthetic-v1') as ProblemEntry;
+    registerProblem({ ...synthetic, name: 'script-problem-v1', module: undefined });
+    const cfg = {
+      name: 'script', problem: 'script-problem-v1', synthetic: { layers: 2 }, reward: { name: 'edp-v1' }, policy: { name: 'random-v1' },
+      search: { budget: 8, batchSize: 4 },
+    };
+    const ok = await startRun(cfg, { out: path.join(tmp(), 'run0'), workers: 0, progress: null, noReport: true });
+    expect(ok.finished).toBe(true);
+    await expect(startRun(cfg, { out: path.join(tmp(), 'run1'), workers: 1, progress: null, noReport: true }))
+      .rejects.toThrow(/^unknown problem "script-problem-v1"; .*; worker threads know only problems registered by a loaded module: list the module that registers "script-problem-v1" in the config's "plugins"/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { CosearchError } from '@cosearch/core';
+import { ConfigError, CosearchError } from '@cosearch/core';
 import { buildExperiment } from './build';
 import { loadPlugins } from './plugins';
 import type { CandidateEvaluator, ProblemContext } from './problem';
@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     const { problem } = buildExperiment(init.config, ctx);
     evaluator = await problem.createEvaluator();
   } catch (err) {
+    if (err instanceof ConfigError && err.field === 'problem') {
+      // registered in the main thread by a script, not by a module a worker can load
+      err.message += `; worker threads know only problems registered by a loaded module: list the module that registers ${JSON.stringify(err.value)} in the config's "plugins" (or give its registry entry \`module\`), or set search.workers to 0`;
+    }
     port.postMessage({ ready: false, ...describe(err) });
     return;
   }
