@@ -253,8 +253,9 @@ export interface SnnEvaluation {
 }
 
 /**
- * Runs `n` images (`images` is n × size, labels class ids); the rate encoder draws from
- * `Rng(cfg.seed)` forked per image index, so results do not depend on the order or chunking.
+ * Runs `n` images (`images` is n × size, labels class ids); the rate encoder of image k draws
+ * from `Rng(cfg.seed).fork(k)`, so the same images, order and seed give the same spike trains
+ * (and nothing depends on what was simulated before).
  */
 export function evaluateSnn(net: SpikingNetwork, images: Float32Array, labels: ArrayLike<number>, cfg: Partial<SnnConfig> = {}): SnnEvaluation {
   const sim = new SnnSimulator(net, cfg);
