@@ -55,16 +55,38 @@ function useBuild() {
   return stale === null;
 }
 
+/**
+ * Under `npx cosearch` / `npm start` this process is a child of `sh -c`, itself a child of npm.
+ * npm forwards SIGINT/SIGTERM to that shell only; the shell dies and leaves this process running
+ * (npm then exits 130/143 itself). So: when the parent shell goes away, stop as if SIGTERM had
+ * come (the run checkpoints and exits). The poll is unref'd: it never keeps the process alive.
+ */
+function onParentExit(stop) {
+  if (!process.env.npm_command && !process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 200);
+  timer.unref();
+}
+
 if (useBuild()) {
+  onParentExit(() => process.kill(process.pid, 'SIGTERM'));
   require(built);
 } else {
   const src = path.join(pkgDir, 'src', 'main.ts');
-  const child = spawn(process.execPath, ['--conditions=@cosearch/source', '--import', 'tsx', src, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // tsx as a file URL: a bare `--import tsx` would resolve from the working directory
+  const tsx = require('node:url').pathToFileURL(require.resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--conditions=@cosearch/source', '--import', tsx, src, ...process.argv.slice(2)], { stdio: 'inherit' });
   const forward = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, forward);
+  onParentExit(() => forward('SIGTERM'));
   child.on('error', (err) => {
     process.stderr.write(`cosearch: ${err.message}\n`);
     process.exit(1);
